@@ -1,0 +1,3 @@
+import type { CommandTable } from "../command.js";
+
+export const commands: CommandTable = {};

@@ -1,0 +1,185 @@
+/**
+ * `task-assistant` entry point. It imports nothing heavy: each command group's table is loaded only
+ * when its name is on the command line, and a command's module only when it runs, so the CLI starts
+ * fast. This is the only module that ends the process (DESIGN §4).
+ */
+import type { CliIO, CommandTable } from "./command.js";
+
+interface Group {
+  summary: string;
+  load(): Promise<CommandTable>;
+}
+
+const GROUPS: Readonly<Record<string, Group>> = {
+  infra: {
+    summary: "operate the infra registry: branch, register, enable/disable, finalize, PR",
+    load: async () => (await import("./commands/infra.js")).commands,
+  },
+  github: {
+    summary: "run the local GitHub (offline GitHub REST + git server)",
+    load: async () => (await import("./commands/github.js")).commands,
+  },
+  telemetry: {
+    summary: "emit, list, show and validate telemetry records",
+    load: async () => (await import("./commands/telemetry.js")).commands,
+  },
+  dispatch: {
+    summary: "run the dispatcher: plan a run and execute preflight and engines",
+    load: async () => (await import("./commands/dispatch.js")).commands,
+  },
+  engine: {
+    summary: "run one engine and emit its record (what engine workflows call)",
+    load: async () => (await import("./commands/engine.js")).commands,
+  },
+  install: {
+    summary: "install the config and the pinned dispatcher workflow into a host repo",
+    load: async () => (await import("./commands/install.js")).commands,
+  },
+  config: {
+    summary: "validate a .github/task-assistant.yml",
+    load: async () => (await import("./commands/config.js")).commands,
+  },
+  dashboard: {
+    summary: "build, serve and fan out telemetry dashboards",
+    load: async () => (await import("./commands/dashboard.js")).commands,
+  },
+  release: {
+    summary: "check that a release pins every engine to one ref",
+    load: async () => (await import("./commands/release.js")).commands,
+  },
+  sandbox: {
+    summary: "reset a sandbox repository (registry context sandbox only)",
+    load: async () => (await import("./commands/sandbox.js")).commands,
+  },
+  demo: {
+    summary: "run the whole system offline against a seeded local GitHub",
+    load: async () => (await import("./commands/demo.js")).commands,
+  },
+};
+
+const VERSION_TEXT = "task-assistant";
+
+function topLevelHelp(): string {
+  const width = Math.max(...Object.keys(GROUPS).map((name) => name.length));
+  const lines = Object.entries(GROUPS).map(([name, group]) => `  ${name.padEnd(width)}  ${group.summary}`);
+  return [
+    "Usage: task-assistant <command> [options]",
+    "",
+    "Keeps issue metadata consistent across many organisations' repositories, under an",
+    "operator-controlled registry, with immutable per-org telemetry.",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `task-assistant <command> --help` for a command's options.",
+    "Exit codes: 0 ok · 1 the work ran and failed · 2 refused input · 3 external failure.",
+    "",
+  ].join("\n");
+}
+
+function groupHelp(groupName: string, table: CommandTable): string {
+  const names = Object.keys(table);
+  const width = Math.max(...names.map((name) => `${groupName} ${name}`.trim().length));
+  return [
+    `Usage: task-assistant ${groupName} <command> [options]`,
+    "",
+    "Commands:",
+    ...names.map((name) => `  ${`${groupName} ${name}`.trim().padEnd(width)}  ${table[name].summary}`),
+    "",
+    `Run \`task-assistant ${groupName} <command> --help\` for a command's options.`,
+    "",
+  ].join("\n");
+}
+
+const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.includes("-h");
+
+/** Finds the longest command name in `table` that the arguments start with. */
+function matchCommand(
+  table: CommandTable,
+  args: readonly string[],
+): { name: string; rest: string[] } | undefined {
+  const candidates = Object.keys(table).sort((a, b) => b.split(" ").length - a.split(" ").length);
+  for (const name of candidates) {
+    const words = name === "" ? [] : name.split(" ");
+    if (words.every((word, index) => args[index] === word)) return { name, rest: args.slice(words.length) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [groupName, ...rest] = argv;
+  if (groupName === undefined || groupName === "--help" || groupName === "-h" || groupName === "help") {
+    io.stdout(topLevelHelp());
+    return groupName === undefined ? 2 : 0;
+  }
+  if (groupName === "--version" || groupName === "-v") {
+    const { readFile } = await import("node:fs/promises");
+    const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    io.stdout(`${VERSION_TEXT} ${pkg.version}\n`);
+    return 0;
+  }
+  const group = GROUPS[groupName];
+  if (group === undefined) {
+    io.stderr(
+      `error: unknown command "${groupName}"\nhint: run \`task-assistant --help\` for the commands\n`,
+    );
+    return 2;
+  }
+  const table = await group.load();
+  const match = matchCommand(table, rest);
+  if (
+    match === undefined ||
+    (match.name === "" && rest[0] !== undefined && !rest[0].startsWith("-") && !("" in table))
+  ) {
+    if (wantsHelp(rest) || rest.length === 0) {
+      io.stdout(groupHelp(groupName, table));
+      return rest.length === 0 ? 2 : 0;
+    }
+    io.stderr(
+      `error: unknown command "${groupName} ${rest[0] ?? ""}"\nhint: run \`task-assistant ${groupName} --help\` for the commands\n`,
+    );
+    return 2;
+  }
+  const spec = table[match.name];
+  if (wantsHelp(match.rest)) {
+    io.stdout(spec.usage.endsWith("\n") ? spec.usage : `${spec.usage}\n`);
+    return 0;
+  }
+  const module = await spec.load();
+  return module.run(match.rest, io);
+}
+
+/** Runs the CLI for this process's argv and exits with the command's code. */
+export async function runFromProcess(): Promise<void> {
+  let interrupt: () => void = () => {};
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  let interruptions = 0;
+  const onSignal = () => {
+    interruptions += 1;
+    if (interruptions > 1) process.exit(130);
+    interrupt();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const io: CliIO = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    interactive: Boolean(process.stderr.isTTY),
+    interrupted,
+  };
+  let code: number;
+  try {
+    code = await main(process.argv.slice(2), io);
+  } catch (error) {
+    const { reportError } = await import("./report-error.js");
+    code = reportError(error, io);
+  }
+  process.exitCode = code;
+  // Servers and timers a command left behind must not keep a finished command alive.
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
+}

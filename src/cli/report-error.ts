@@ -1,0 +1,27 @@
+import { formatProblem, TaskAssistantError, ValidationError } from "../errors.js";
+import type { CliIO } from "./command.js";
+
+/**
+ * Prints an error the way every command reports it: `error: ...`, each problem on its own line,
+ * then `hint: ...`. Returns the exit code that belongs to the error's type.
+ */
+export function reportError(error: unknown, io: Pick<CliIO, "stderr" | "env">): number {
+  if (error instanceof TaskAssistantError) {
+    const lines = [`error: ${error.message}`];
+    if (error instanceof ValidationError)
+      lines.push(...error.problems.map((problem) => `  ${formatProblem(problem)}`));
+    if (error.hint) lines.push(`hint: ${error.hint}`);
+    if (io.env.TASK_ASSISTANT_DEBUG && error.cause !== undefined)
+      lines.push(`cause: ${String(describe(error.cause))}`);
+    io.stderr(`${lines.join("\n")}\n`);
+    return error.exitCode;
+  }
+  io.stderr(
+    `internal error: ${describe(error)}\nhint: this is a bug in task-assistant; please report it with the command you ran\n`,
+  );
+  return 1;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,192 @@
+import { UsageError, type Problem } from "../errors.js";
+import type { RegistryV2, RepoContext, RepoState } from "./registry-types.js";
+import { validateRegistryText } from "./validate-registry.js";
+
+export type ResolutionOutcome =
+  "ELIGIBLE" | "DISABLED" | "UNREGISTERED" | "ORG_UNREGISTERED" | "REGISTRY_INVALID" | "UNSUPPORTED_SCHEMA";
+
+/** What the registry says about one `owner/repo` (DESIGN §5.1). Only `ELIGIBLE` lets engines run. */
+export interface Resolution {
+  readonly outcome: ResolutionOutcome;
+  /** As spelled in the registry when found there (GitHub names are case-insensitive), else as asked. */
+  readonly owner: string;
+  readonly repo: string;
+  readonly context?: RepoContext;
+  readonly state?: RepoState;
+  /** The org's telemetry repo, whenever the org is registered. */
+  readonly telemetry_repo?: string;
+  /** Git blob SHA of the registry bytes this answer was read from. */
+  readonly registry_sha: string;
+  readonly reason: string;
+  /** Why the registry could not be used (REGISTRY_INVALID, UNSUPPORTED_SCHEMA). */
+  readonly problems?: readonly Problem[];
+}
+
+export interface EnabledOrgRepos {
+  owner: string;
+  telemetry_repo: string;
+  repos: string[];
+}
+
+/** A registry validated once, answering lookups without re-reading it. */
+export interface RegistrySnapshot {
+  readonly sha: string;
+  readonly valid: boolean;
+  readonly problems: readonly Problem[];
+  /** The validated document (undefined when invalid); treat as read-only. */
+  readonly registry: RegistryV2 | undefined;
+  /** Resolves `"owner/repo"`; throws `UsageError` for text not of that form. */
+  resolve(fullName: string): Resolution;
+  /** Every enabled repo grouped by org, orgs and repos sorted; empty for an invalid registry. */
+  enabledRepos(): EnabledOrgRepos[];
+}
+
+interface RepoIndexEntry {
+  owner: string;
+  repo: string;
+  resolution?: Resolution;
+}
+
+/**
+ * Reads registry text (the bytes whose git blob SHA is `sha`): validates it once, then answers
+ * every lookup from an index. An invalid registry resolves every repo to `REGISTRY_INVALID` (or
+ * `UNSUPPORTED_SCHEMA`): nothing is guessed from a broken file. This is the only reader of the
+ * registry; preflight and the dashboard fanout call it.
+ *
+ * @example readRegistry(text, { sha }).resolve("acme/widgets").outcome // "ELIGIBLE"
+ */
+export function readRegistry(text: string, options: { sha: string; file?: string }): RegistrySnapshot {
+  const validation = validateRegistryText(text, options.file === undefined ? {} : { file: options.file });
+  const sha = options.sha;
+  if (!validation.valid) return invalidSnapshot(sha, validation.problems, validation.unsupportedSchema);
+  return validSnapshot(sha, validation.registry);
+}
+
+function splitFullName(fullName: string): { owner: string; repo: string } {
+  const slash = fullName.indexOf("/");
+  if (slash <= 0 || slash === fullName.length - 1 || fullName.indexOf("/", slash + 1) !== -1) {
+    throw new UsageError(`"${fullName}" is not of the form owner/repo`, {
+      hint: "name the repository as owner/repo, e.g. acme/widgets",
+    });
+  }
+  return { owner: fullName.slice(0, slash), repo: fullName.slice(slash + 1) };
+}
+
+function invalidSnapshot(
+  sha: string,
+  problems: readonly Problem[],
+  unsupportedSchema: string | undefined,
+): RegistrySnapshot {
+  const frozenProblems = Object.freeze(problems.map((problem) => Object.freeze({ ...problem })));
+  const outcome: ResolutionOutcome =
+    unsupportedSchema === undefined ? "REGISTRY_INVALID" : "UNSUPPORTED_SCHEMA";
+  const first = frozenProblems[0];
+  const reason =
+    unsupportedSchema === undefined
+      ? `the registry is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}; first: ${first ? first.message : "unknown"}); nothing is resolved from a broken registry`
+      : (first?.message ?? `schema_version ${unsupportedSchema} is not supported by this build`);
+  return {
+    sha,
+    valid: false,
+    problems: frozenProblems,
+    registry: undefined,
+    resolve(fullName) {
+      const { owner, repo } = splitFullName(fullName);
+      return Object.freeze({ outcome, owner, repo, registry_sha: sha, reason, problems: frozenProblems });
+    },
+    enabledRepos: () => [],
+  };
+}
+
+function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
+  // Keys are lower-cased: GitHub matches owner and repo names case-insensitively, and validation
+  // has already refused two entries that differ only by case.
+  const orgIndex = new Map<string, string>();
+  const repoIndex = new Map<string, RepoIndexEntry>();
+  for (const owner of Object.keys(registry.orgs)) {
+    const lowerOwner = owner.toLowerCase();
+    orgIndex.set(lowerOwner, owner);
+    for (const repo of Object.keys(registry.orgs[owner].repos)) {
+      repoIndex.set(`${lowerOwner}/${repo.toLowerCase()}`, { owner, repo });
+    }
+  }
+
+  function registered(entry: RepoIndexEntry): Resolution {
+    const org = registry.orgs[entry.owner];
+    const { state, context, reason } = org.repos[entry.repo];
+    const fullName = `${entry.owner}/${entry.repo}`;
+    const resolution: Resolution =
+      state === "enabled"
+        ? {
+            outcome: "ELIGIBLE",
+            owner: entry.owner,
+            repo: entry.repo,
+            context,
+            state,
+            telemetry_repo: org.telemetry_repo,
+            registry_sha: sha,
+            reason: `${fullName} is registered and enabled (${context}); telemetry goes to ${org.telemetry_repo}`,
+          }
+        : {
+            outcome: "DISABLED",
+            owner: entry.owner,
+            repo: entry.repo,
+            context,
+            state,
+            telemetry_repo: org.telemetry_repo,
+            registry_sha: sha,
+            reason: `${fullName} is registered but disabled (${reason}); engines do not run for it`,
+          };
+    return Object.freeze(resolution);
+  }
+
+  let enabled: EnabledOrgRepos[] | undefined;
+
+  return {
+    sha,
+    valid: true,
+    problems: Object.freeze([]),
+    registry,
+    resolve(fullName) {
+      const hit = repoIndex.get(fullName.toLowerCase());
+      if (hit !== undefined) return (hit.resolution ??= registered(hit));
+      const { owner, repo } = splitFullName(fullName);
+      const registeredOwner = orgIndex.get(owner.toLowerCase());
+      if (registeredOwner === undefined) {
+        return Object.freeze({
+          outcome: "ORG_UNREGISTERED",
+          owner,
+          repo,
+          registry_sha: sha,
+          reason: `org ${owner} is not in the registry; nothing runs for repositories the registry does not name`,
+        });
+      }
+      const org = registry.orgs[registeredOwner];
+      return Object.freeze({
+        outcome: "UNREGISTERED",
+        owner: registeredOwner,
+        repo,
+        telemetry_repo: org.telemetry_repo,
+        registry_sha: sha,
+        reason: `org ${registeredOwner} is registered but ${registeredOwner}/${repo} is not; register it with \`task-assistant infra register\``,
+      });
+    },
+    enabledRepos() {
+      enabled ??= Object.keys(registry.orgs)
+        .sort(compareCodePoints)
+        .map((owner) => {
+          const org = registry.orgs[owner];
+          const repos = Object.keys(org.repos)
+            .filter((repo) => org.repos[repo].state === "enabled")
+            .sort(compareCodePoints);
+          return { owner, telemetry_repo: org.telemetry_repo, repos };
+        })
+        .filter((org) => org.repos.length > 0);
+      return enabled.map((org) => ({ ...org, repos: [...org.repos] }));
+    },
+  };
+}
+
+function compareCodePoints(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,283 @@
+import type { Problem } from "../errors.js";
+import type { TelemetryRecord } from "../telemetry/envelope.js";
+import { parseRecordPath, RECORDS_ROOT } from "../telemetry/record-path.js";
+import type { DashboardSet } from "./dashboard-types.js";
+import {
+  compareFailures,
+  compareProblems,
+  emptyDayState,
+  emptyRepoState,
+  insertBounded,
+  isNewer,
+  PROBLEMS_KEPT,
+  REASON_MAX,
+  RECENT_FAILURES_KEPT,
+  REDUCER_STATE_VERSION,
+  RUN_DASHBOARD,
+  RUN_ENGINE,
+  RUN_PREFLIGHT,
+  type DayState,
+  type ReducerState,
+  type RepoState,
+  type SerializedRepoState,
+} from "./reducer-state.js";
+import { summarizeDashboards } from "./summarize-dashboards.js";
+
+/** A file under `telemetry/v1/repos/` that is not a valid record, with every reason why. */
+export interface RecordProblems {
+  problems: readonly Problem[];
+}
+
+export interface ReducerOptions {
+  /** The org whose telemetry repository is read; every repository directory must be `<owner>-…`. */
+  owner: string;
+}
+
+export interface ResultOptions {
+  generatedAt: string;
+  telemetryRepo: string;
+  telemetryCommit: string | null;
+  /**
+   * Repositories that should have a dashboard even without telemetry (`owner/repo`, e.g. the
+   * registry's enabled repositories); they appear as `no-telemetry`.
+   */
+  expectedRepos?: readonly string[];
+}
+
+export interface DashboardReducer {
+  /**
+   * Adds one file found under `telemetry/v1/repos/`: a valid record, or the problems that make it
+   * invalid. Records must already have passed content and location checks (`checkRecordAt`).
+   */
+  add(path: string, entry: TelemetryRecord | RecordProblems): void;
+  /** The dashboards for everything added so far (the reducer can keep going afterwards). */
+  result(options: ResultOptions): DashboardSet;
+  /** A JSON-safe copy of the state; `createReducer(options, state)` resumes from it. */
+  state(): ReducerState;
+}
+
+/**
+ * The dashboard reducer (pure, streaming): feed it every record file once, in any order, then ask
+ * for the dashboards. Memory grows with the number of runs, days, engines and distinct failure
+ * reasons, never with record bytes. Resuming from `state()` and adding only new files gives exactly
+ * what a full pass over all files gives.
+ *
+ * @example const reducer = createReducer({ owner: "acme" });
+ *   reducer.add(path, record); const { index, repos } = reducer.result({ generatedAt, ... });
+ */
+export function createReducer(options: ReducerOptions, resume?: ReducerState): DashboardReducer {
+  const prefix = `${options.owner}-`;
+  const repos = new Map<string, RepoState>();
+  const orgProblems = { count: 0, items: [] as { path: string; message: string }[] };
+  if (resume !== undefined) {
+    for (const [folder, serialized] of resume.repos) repos.set(folder, deserializeRepo(serialized));
+    orgProblems.count = resume.org_problems.count;
+    orgProblems.items = resume.org_problems.items.map((item) => ({ ...item }));
+  }
+
+  const repoFor = (folder: string): RepoState => {
+    let repo = repos.get(folder);
+    if (repo === undefined) {
+      repo = emptyRepoState();
+      repos.set(folder, repo);
+    }
+    return repo;
+  };
+
+  const addProblem = (path: string, problems: readonly Problem[]) => {
+    const message = describeProblems(problems);
+    const folder = folderOf(path);
+    if (folder === undefined || !folder.startsWith(prefix) || folder.length === prefix.length) {
+      orgProblems.count += 1;
+      insertBounded(orgProblems.items, { path, message }, compareProblems, PROBLEMS_KEPT);
+      return;
+    }
+    const repo = repoFor(folder);
+    repo.problems.count += 1;
+    insertBounded(repo.problems.items, { path, message }, compareProblems, PROBLEMS_KEPT);
+    const date = path.split("/")[4];
+    if (date !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(date)) dayFor(repo, date).invalid += 1;
+  };
+
+  const addRecord = (path: string, record: TelemetryRecord) => {
+    const parsed = parseRecordPath(path);
+    if (parsed === undefined || !parsed.owner_repo.startsWith(prefix)) {
+      addProblem(path, [{ path: "", message: "not a record path of this org" }]);
+      return;
+    }
+    const repo = repoFor(parsed.owner_repo);
+    const { date, correlation_id: cid, engine_name: engine } = parsed;
+    const at = record.generated_at;
+    const day = dayFor(repo, date);
+
+    const runKey = `${date}/${cid}`;
+    const bit = engine === "preflight" ? RUN_PREFLIGHT : engine === "dashboard" ? RUN_DASHBOARD : RUN_ENGINE;
+    repo.runs.set(runKey, (repo.runs.get(runKey) ?? 0) | bit);
+
+    const outcome = day.engines[engine] ?? (day.engines[engine] = [0, 0]);
+    outcome[record.ok ? 0 : 1] += 1;
+
+    const reason = record.ok ? null : truncateReason(record.event.reason ?? `${engine} reported ok=false`);
+    const summary = typeof record.details.summary === "string" ? record.details.summary : null;
+    const last = {
+      at,
+      ok: record.ok,
+      correlation_id: cid,
+      engine_ref: record.engine_ref,
+      path,
+      summary,
+      reason,
+    };
+    const stats = repo.engines.get(engine);
+    if (stats === undefined) {
+      repo.engines.set(engine, { success: record.ok ? 1 : 0, failure: record.ok ? 0 : 1, last });
+    } else {
+      if (record.ok) stats.success += 1;
+      else stats.failure += 1;
+      if (isNewer(last, stats.last)) stats.last = last;
+    }
+
+    if (reason !== null) {
+      const known = repo.reasons.get(reason);
+      if (known === undefined) repo.reasons.set(reason, { count: 1, engines: [engine], last_at: at });
+      else {
+        known.count += 1;
+        if (!known.engines.includes(engine)) known.engines = [...known.engines, engine].sort();
+        if (at > known.last_at) known.last_at = at;
+      }
+      insertBounded(
+        repo.recent_failures,
+        { at, engine, correlation_id: cid, reason, path },
+        compareFailures,
+        RECENT_FAILURES_KEPT,
+      );
+    }
+
+    const ref = repo.refs.get(record.engine_ref);
+    if (ref === undefined) repo.refs.set(record.engine_ref, { records: 1, first_seen: at, last_seen: at });
+    else {
+      ref.records += 1;
+      if (at < ref.first_seen) ref.first_seen = at;
+      if (at > ref.last_seen) ref.last_seen = at;
+    }
+
+    if (engine === "enforce") countEnforcement(day, record.details.actions);
+    if (engine === "validate") countValidation(day, record.ok, record.details.checks);
+  };
+
+  return {
+    add(path, entry) {
+      if ("problems" in entry) addProblem(path, entry.problems);
+      else addRecord(path, entry);
+    },
+    result(resultOptions) {
+      return summarizeDashboards({ owner: options.owner, repos, orgProblems }, resultOptions);
+    },
+    state() {
+      return {
+        state_version: REDUCER_STATE_VERSION,
+        owner: options.owner,
+        repos: [...repos.entries()].sort(byKey).map(([folder, repo]) => [folder, serializeRepo(repo)]),
+        org_problems: { count: orgProblems.count, items: orgProblems.items.map((item) => ({ ...item })) },
+      };
+    },
+  };
+}
+
+function dayFor(repo: RepoState, date: string): DayState {
+  let day = repo.days.get(date);
+  if (day === undefined) {
+    day = emptyDayState();
+    repo.days.set(date, day);
+  }
+  return day;
+}
+
+/** `<group>.labels.pruned { kept, removed }` and `issue.milestone.set { from, to, reason }`. */
+function countEnforcement(day: DayState, actions: unknown): void {
+  if (!Array.isArray(actions)) return;
+  for (const action of actions as unknown[]) {
+    if (action === null || typeof action !== "object") continue;
+    const { id, removed } = action as { id?: unknown; removed?: unknown };
+    if (typeof id !== "string") continue;
+    if (id.endsWith(".labels.pruned")) {
+      day.enforcement[0] += 1;
+      day.enforcement[1] += Array.isArray(removed)
+        ? removed.length
+        : typeof removed === "number"
+          ? removed
+          : 0;
+    } else if (id === "issue.milestone.set") {
+      day.enforcement[2] += 1;
+    }
+  }
+}
+
+function countValidation(day: DayState, ok: boolean, checks: unknown): void {
+  day.validation[ok ? 0 : 1] += 1;
+  if (!Array.isArray(checks)) return;
+  for (const check of checks as unknown[]) {
+    const outcome =
+      check !== null && typeof check === "object" ? (check as { outcome?: unknown }).outcome : undefined;
+    if (outcome === "PASS") day.validation[2] += 1;
+    else if (outcome === "WARN") day.validation[3] += 1;
+    else if (outcome === "FAIL") day.validation[4] += 1;
+  }
+}
+
+/** The `<owner>-<repo>` directory of a path under `telemetry/v1/repos/`, if it has one. */
+function folderOf(path: string): string | undefined {
+  if (!path.startsWith(`${RECORDS_ROOT}/`)) return undefined;
+  const segments = path.slice(RECORDS_ROOT.length + 1).split("/");
+  return segments.length >= 2 && segments[0] !== "" ? segments[0] : undefined;
+}
+
+function describeProblems(problems: readonly Problem[]): string {
+  if (problems.length === 0) return "not a valid record";
+  const first = problems
+    .slice(0, 3)
+    .map((problem) =>
+      problem.path && !problem.message.includes(problem.path)
+        ? `${problem.path}: ${problem.message}`
+        : problem.message,
+    );
+  return problems.length > 3 ? `${first.join("; ")}; and ${problems.length - 3} more` : first.join("; ");
+}
+
+function truncateReason(reason: string): string {
+  const oneLine = reason.replace(/\s+/g, " ").trim();
+  return oneLine.length > REASON_MAX ? `${oneLine.slice(0, REASON_MAX - 1)}…` : oneLine;
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function sortedEntries<T>(map: Map<string, T>): [string, T][] {
+  return [...map.entries()].sort(byKey);
+}
+
+function serializeRepo(repo: RepoState): SerializedRepoState {
+  return structuredClone({
+    runs: sortedEntries(repo.runs),
+    days: sortedEntries(repo.days),
+    engines: sortedEntries(repo.engines),
+    reasons: sortedEntries(repo.reasons),
+    refs: sortedEntries(repo.refs),
+    recent_failures: repo.recent_failures,
+    problems: repo.problems,
+  });
+}
+
+function deserializeRepo(serialized: SerializedRepoState): RepoState {
+  const copy = structuredClone(serialized);
+  return {
+    runs: new Map(copy.runs),
+    days: new Map(copy.days),
+    engines: new Map(copy.engines),
+    reasons: new Map(copy.reasons),
+    refs: new Map(copy.refs),
+    recent_failures: copy.recent_failures,
+    problems: copy.problems,
+  };
+}

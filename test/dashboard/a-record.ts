@@ -9,8 +9,8 @@ export interface RecordSpec {
   ok?: boolean;
   reason?: string;
   ref?: string;
-  actions?: Array<Record<string, unknown> & { id: string }>;
-  checks?: Array<{ id: string; outcome: "PASS" | "WARN" | "FAIL" }>;
+  actions?: ReadonlyArray<Record<string, unknown> & { id: string }>;
+  checks?: ReadonlyArray<{ id: string; outcome: "PASS" | "WARN" | "FAIL" }>;
   summary?: string;
 }
 
@@ -37,8 +37,8 @@ export function aRecord(spec: RecordSpec = {}): { path: string; record: Telemetr
       version: "1.4.0",
       ok,
       summary: spec.summary ?? (ok ? `${engine} passed` : `${engine} failed`),
-      checks: spec.checks ?? [],
-      actions: spec.actions ?? [],
+      checks: [...(spec.checks ?? [])],
+      actions: [...(spec.actions ?? [])],
     },
   });
   return { path: recordPathOf(record), record };

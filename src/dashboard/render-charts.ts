@@ -193,7 +193,7 @@ function dayLabels(window: readonly string[], slot: number, y: number): string {
   const every = Math.max(1, Math.ceil(window.length / 8));
   return window
     .map((day, index) =>
-      index % every === 0 || index === window.length - 1
+      index % every === 0
         ? `<text class="tick" x="${fmt(LEFT + index * slot + slot / 2)}" y="${y}" text-anchor="middle">${day.slice(5)}</text>`
         : "",
     )

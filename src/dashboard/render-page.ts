@@ -17,6 +17,8 @@ import { PAGE_SCRIPT, PAGE_STYLE } from "./page-assets.js";
 
 /** How many days the per-repository charts show, ending at the org's newest telemetry day. */
 export const CHART_DAYS = 30;
+/** Recent failures listed per repository on the page (dashboard.json keeps more). */
+export const RECENT_SHOWN = 10;
 
 const STATUS_LABEL: Record<DashboardStatus, string> = {
   healthy: "healthy",
@@ -119,7 +121,7 @@ function renderOverview(rows: readonly OrgRepoRow[]): string {
     '<div class="section-head"><h2 id="overview-title">Repositories</h2>',
     '<label class="filter" hidden>Filter <input id="repo-filter" type="search" placeholder="name or status" autocomplete="off"></label></div>',
     '<div class="table-wrap"><table class="overview">',
-    "<caption>Every monitored repository of the org with its telemetry status, newest first by last run within each status.</caption>",
+    "<caption>Every repository of the org with telemetry or in the registry, by name. Failed counts failed records; the breakdown names the engines.</caption>",
     '<thead><tr><th scope="col">Repository</th><th scope="col">Status</th><th scope="col" class="num">Runs</th><th scope="col" class="num">Records</th><th scope="col" class="num">Failed</th><th scope="col">Last run</th><th scope="col">Last engine_ref</th></tr></thead>',
     `<tbody>${body.join("\n")}</tbody>`,
     "</table></div>",
@@ -200,10 +202,12 @@ function renderRepoSection(repo: RepoDashboard, window: readonly string[]): stri
   if (repo.recent_failures.length > 0) {
     parts.push(
       '<h3>Recent failures</h3><div class="table-wrap"><table class="failures"><thead><tr><th scope="col">When</th><th scope="col">Engine</th><th scope="col">Correlation id</th><th scope="col">Reason</th><th scope="col">Record</th></tr></thead><tbody>',
-      ...repo.recent_failures.map(
-        (f) =>
-          `<tr><td><time datetime="${e(f.at)}">${e(formatInstant(f.at))}</time></td><td>${e(f.engine)}</td><td><code>${e(f.correlation_id)}</code></td><td>${e(f.reason)}</td><td><code class="path">${e(f.path)}</code></td></tr>`,
-      ),
+      ...repo.recent_failures
+        .slice(0, RECENT_SHOWN)
+        .map(
+          (f) =>
+            `<tr><td><time datetime="${e(f.at)}">${e(formatInstant(f.at))}</time></td><td>${e(f.engine)}</td><td><code>${e(f.correlation_id)}</code></td><td>${e(f.reason)}</td><td><code class="path">${e(f.path)}</code></td></tr>`,
+        ),
       "</tbody></table></div>",
     );
   }

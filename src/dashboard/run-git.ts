@@ -92,45 +92,41 @@ export function runGit(args: string[], options: GitRunOptions): Promise<GitOutpu
 }
 
 /**
- * Runs git and hands each NUL-terminated item of its output to `onItem` as it arrives, so listing
- * hundreds of thousands of paths never holds them all in one string.
+ * Runs git and yields each NUL-terminated item of its output as it arrives. Reading is pulled by the
+ * consumer, so a slow consumer pauses git (pipe backpressure) and listing hundreds of thousands of
+ * paths never holds them all in memory.
  */
-export function streamGitItems(
-  args: string[],
-  options: GitRunOptions,
-  onItem: (item: string) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let pending = "";
-    const err: Buffer[] = [];
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      pending += chunk;
-      let start = 0;
-      for (let end = pending.indexOf("\0"); end !== -1; end = pending.indexOf("\0", start)) {
-        onItem(pending.slice(start, end));
-        start = end + 1;
-      }
-      pending = pending.slice(start);
-    });
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+export async function* gitItems(args: string[], options: GitRunOptions): AsyncGenerator<string> {
+  const child = spawn("git", args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const err: Buffer[] = [];
+  child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+  const closed = new Promise<number>((resolve, reject) => {
     child.on("error", (error) =>
       reject(new ExternalError(`could not run git ${args[0]}: ${error.message}`, { cause: error })),
     );
-    child.on("close", (code) => {
-      if (pending !== "") onItem(pending);
-      if (code === 0) resolve();
-      else
-        reject(
-          gitFailure(args, { code: code ?? 1, stdout: "", stderr: Buffer.concat(err).toString("utf8") }),
-        );
-    });
+    child.on("close", (code) => resolve(code ?? 1));
   });
+  closed.catch(() => {});
+  let pending = "";
+  try {
+    child.stdout.setEncoding("utf8");
+    for await (const chunk of child.stdout as AsyncIterable<string>) {
+      pending += chunk;
+      let start = 0;
+      for (let end = pending.indexOf("\0"); end !== -1; end = pending.indexOf("\0", start)) {
+        yield pending.slice(start, end);
+        start = end + 1;
+      }
+      pending = pending.slice(start);
+    }
+    if (pending !== "") yield pending;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+  const code = await closed;
+  if (code !== 0) {
+    throw gitFailure(args, { code, stdout: "", stderr: Buffer.concat(err).toString("utf8") });
+  }
 }
 
 function gitFailure(args: string[], result: GitOutput): ExternalError {

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { createReducer } from "./create-reducer.js";
+import {
+  DASHBOARD_BUILD_VERSION,
+  digestInput,
+  parseStoredState,
+  type StoredBuildState,
+} from "./dashboard-files.js";
+import type { DashboardSet } from "./dashboard-types.js";
+import { listAllRecordFiles, readRecordFiles, recordChangesBetween } from "./read-record-files.js";
+import { renderDashboardPage } from "./render-page.js";
+import { isAncestor, type Checkout } from "./telemetry-checkout.js";
+
+export interface BuildOptions {
+  checkout: Checkout;
+  /** `owner/name` of the org's telemetry repository. */
+  telemetryRepo: string;
+  /** The text of the previous build's `state.json`, if there is one. */
+  previousState?: string;
+  /** Repositories that get a dashboard even without telemetry (the registry's enabled ones). */
+  expectedRepos?: readonly string[];
+  generatedAt: string;
+}
+
+export interface DashboardBuild {
+  set: DashboardSet;
+  html: string;
+  state: StoredBuildState;
+  mode: "full" | "incremental";
+  /** Why an incremental build was not possible, when there was a previous build. */
+  fallback?: string;
+  /** Record files read in this build. */
+  filesRead: number;
+  /** False when the dashboards equal the previous build's apart from build-time fields. */
+  changed: boolean;
+}
+
+/**
+ * Builds an org's dashboards from a telemetry checkout. With usable state from the previous build
+ * whose commit is still in the history, it reads only the record files added since that commit
+ * (`git diff --diff-filter`-style name-status) and merges them into the stored reducer state;
+ * otherwise it reads every record and says why in `fallback`.
+ */
+export async function buildDashboards(options: BuildOptions): Promise<DashboardBuild> {
+  const { checkout, telemetryRepo } = options;
+  const owner = telemetryRepo.slice(0, telemetryRepo.indexOf("/"));
+  let previous: StoredBuildState | undefined;
+  let fallback: string | undefined;
+  if (options.previousState !== undefined) {
+    const parsed = parseStoredState(options.previousState, { owner, telemetryRepo });
+    if ("state" in parsed) previous = parsed.state;
+    else fallback = parsed.unusable;
+  }
+
+  let mode: DashboardBuild["mode"] = "full";
+  let reducer = createReducer({ owner });
+  let filesRead: number;
+  let incrementalPaths: string[] | undefined;
+  if (previous !== undefined) {
+    if (!(await isAncestor(checkout, previous.telemetry_commit, checkout.head))) {
+      fallback = `the previous build's telemetry commit ${previous.telemetry_commit.slice(0, 12)} is no longer in the history`;
+    } else {
+      const changes = await recordChangesBetween(checkout, previous.telemetry_commit, checkout.head);
+      if ("rewritten" in changes) {
+        fallback = `${changes.rewritten.length} record file(s) were changed or removed since ${previous.telemetry_commit.slice(0, 12)} (e.g. ${changes.rewritten[0]})`;
+      } else {
+        incrementalPaths = changes.added;
+      }
+    }
+  }
+  if (previous !== undefined && incrementalPaths !== undefined) {
+    mode = "incremental";
+    reducer = createReducer({ owner }, previous.reducer);
+    filesRead = await readRecordFiles(checkout.dir, incrementalPaths, reducer);
+  } else {
+    filesRead = await readRecordFiles(checkout.dir, listAllRecordFiles(checkout), reducer);
+  }
+
+  const set = reducer.result({
+    generatedAt: options.generatedAt,
+    telemetryRepo,
+    telemetryCommit: checkout.head,
+    expectedRepos: options.expectedRepos,
+  });
+  const digest = createHash("sha256").update(digestInput(set)).digest("hex");
+  const state: StoredBuildState = {
+    build_version: DASHBOARD_BUILD_VERSION,
+    telemetry_repo: telemetryRepo,
+    telemetry_commit: checkout.head,
+    content_digest: digest,
+    reducer: reducer.state(),
+  };
+  return {
+    set,
+    html: renderDashboardPage(set),
+    state,
+    mode,
+    ...(fallback === undefined ? {} : { fallback }),
+    filesRead,
+    changed: previous === undefined || fallback !== undefined || previous.content_digest !== digest,
+  };
+}

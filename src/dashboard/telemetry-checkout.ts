@@ -1,0 +1,84 @@
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { gitEnv, runGit, type GitEnvOptions } from "./run-git.js";
+
+export interface CheckoutOptions extends GitEnvOptions {
+  /** Directory of the working copy; created by cloning when it holds no repository yet. */
+  dir: string;
+  /** `https://…/<owner>/<name>.git`, without credentials (they travel in the environment). */
+  remoteUrl: string;
+  /** Base environment for git (PATH, HOME); `GIT_*` variables in it are ignored. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Checkout {
+  dir: string;
+  /** The commit the working tree now holds: the remote default branch's head. */
+  head: string;
+  /** The remote's default branch name. */
+  branch: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Brings a working copy of the telemetry repository up to the remote's default branch: a clone the
+ * first time, a fetch (only new objects) afterwards. The working tree is forced to the fetched head,
+ * so leftovers of an earlier build can never leak into the next one.
+ */
+export async function syncCheckout(options: CheckoutOptions): Promise<Checkout> {
+  const env = gitEnv(options.env ?? process.env, options);
+  const dir = options.dir;
+  if (!(await exists(join(dir, ".git")))) {
+    await mkdir(dir, { recursive: true });
+    await runGit(["clone", "--quiet", "--no-tags", "--", options.remoteUrl, "."], { cwd: dir, env });
+  } else {
+    await runGit(["remote", "set-url", "origin", options.remoteUrl], { cwd: dir, env });
+    await runGit(["fetch", "--quiet", "--no-tags", "--prune", "origin"], { cwd: dir, env });
+    // The default branch may have been renamed since the clone.
+    await runGit(["remote", "set-head", "origin", "--auto"], { cwd: dir, env });
+  }
+  const branch = await defaultBranch(dir, env);
+  await runGit(["checkout", "--quiet", "--force", "--detach", `refs/remotes/origin/${branch}`], {
+    cwd: dir,
+    env,
+  });
+  await runGit(["clean", "--quiet", "-d", "--force", "-x"], { cwd: dir, env });
+  const head = (await runGit(["rev-parse", "HEAD"], { cwd: dir, env })).stdout.trim();
+  return { dir, head, branch, env };
+}
+
+async function defaultBranch(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const ref = await runGit(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], {
+    cwd: dir,
+    env,
+    allowExit: [1, 128],
+  });
+  const name = ref.stdout.trim().replace(/^refs\/remotes\/origin\//, "");
+  return ref.code === 0 && name !== "" ? name : "main";
+}
+
+/** Is `ancestor` a commit in the history of `head`? False when it is unknown or was force-pushed away. */
+export async function isAncestor(checkout: Checkout, ancestor: string, head: string): Promise<boolean> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(ancestor)) return false;
+  const known = await runGit(["cat-file", "-e", `${ancestor}^{commit}`], {
+    cwd: checkout.dir,
+    env: checkout.env,
+    allowExit: [1, 128],
+  });
+  if (known.code !== 0) return false;
+  const result = await runGit(["merge-base", "--is-ancestor", ancestor, head], {
+    cwd: checkout.dir,
+    env: checkout.env,
+    allowExit: [1],
+  });
+  return result.code === 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -18,4 +18,11 @@ describe("canonicalJson", () => {
   it("refuses numbers JSON cannot carry", () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(/NaN/);
   });
+
+  it("keeps a member named __proto__ as data", () => {
+    const value = JSON.parse('{"repos": {"__proto__": {"state": "enabled"}}}') as unknown;
+    expect(canonicalJson(value)).toBe(
+      '{\n  "repos": {\n    "__proto__": {\n      "state": "enabled"\n    }\n  }\n}\n',
+    );
+  });
 });

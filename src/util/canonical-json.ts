@@ -17,7 +17,18 @@ export function sortKeys(value: unknown): unknown {
     const sorted: Record<string, unknown> = {};
     for (const key of Object.keys(source).sort(compareCodePoints)) {
       const member = source[key];
-      if (member !== undefined) sorted[key] = sortKeys(member);
+      if (member === undefined) continue;
+      // Assigning "__proto__" would replace the prototype and drop the member; define it as data.
+      if (key === "__proto__") {
+        Object.defineProperty(sorted, key, {
+          value: sortKeys(member),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        sorted[key] = sortKeys(member);
+      }
     }
     return sorted;
   }

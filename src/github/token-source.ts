@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+
+/** Which credentials a command runs with, read once from the environment at the edge. */
+export type TokenSource =
+  | { readonly kind: "app"; readonly appId: string; readonly privateKey: string }
+  | { readonly kind: "token"; readonly token: string; readonly variable: string }
+  | { readonly kind: "local-admin"; readonly token: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The run's credentials: App credentials (`TA_APP_ID` with `TA_APP_PRIVATE_KEY` or
+ * `TA_APP_PRIVATE_KEY_FILE`) win, because they can be narrowed per engine; then `GITHUB_TOKEN`, then
+ * `GH_TOKEN`; then, against the local GitHub only, its admin token, so the offline default needs no
+ * setup. Half-configured App credentials are refused rather than silently ignored.
+ *
+ * @example await readTokenSource(process.env, { localAdminToken: endpoint.adminToken })
+ */
+export async function readTokenSource(
+  env: Env,
+  options: { localAdminToken?: string | undefined } = {},
+): Promise<TokenSource> {
+  const appId = env.TA_APP_ID?.trim();
+  const inlineKey = env.TA_APP_PRIVATE_KEY;
+  const keyFile = env.TA_APP_PRIVATE_KEY_FILE?.trim();
+  const hasKey =
+    (inlineKey !== undefined && inlineKey.trim() !== "") || (keyFile !== undefined && keyFile !== "");
+  if (appId && hasKey) {
+    return { kind: "app", appId, privateKey: await readPrivateKey(inlineKey, keyFile) };
+  }
+  if (appId || hasKey) {
+    throw new UsageError(
+      appId ? "TA_APP_ID is set but no private key is" : "an App private key is set but TA_APP_ID is not",
+      { hint: "set TA_APP_ID together with TA_APP_PRIVATE_KEY or TA_APP_PRIVATE_KEY_FILE, or unset both" },
+    );
+  }
+  for (const variable of ["GITHUB_TOKEN", "GH_TOKEN"]) {
+    const token = env[variable]?.trim();
+    if (token) return { kind: "token", token, variable };
+  }
+  if (options.localAdminToken) return { kind: "local-admin", token: options.localAdminToken };
+  throw new UsageError("no GitHub credentials are configured", {
+    hint: "set GITHUB_TOKEN (or GH_TOKEN), or the App's TA_APP_ID and TA_APP_PRIVATE_KEY_FILE",
+  });
+}
+
+async function readPrivateKey(inline: string | undefined, file: string | undefined): Promise<string> {
+  if (inline !== undefined && inline.trim() !== "") {
+    // Secrets stores often flatten newlines to the two characters "\n".
+    return inline.includes("\\n") && !inline.includes("\n") ? inline.replace(/\\n/g, "\n") : inline;
+  }
+  try {
+    return await readFile(file!, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read TA_APP_PRIVATE_KEY_FILE ${file}: ${(error as Error).message}`, {
+      hint: "point TA_APP_PRIVATE_KEY_FILE at the App's PEM private key",
+      cause: error,
+    });
+  }
+}

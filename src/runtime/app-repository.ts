@@ -1,0 +1,11 @@
+/**
+ * Where this project's code lives on GitHub: the repository engine workflows check out and host
+ * dispatchers call (`<APP_REPOSITORY>/.github/workflows/engine-<name>.yml@<engine_ref>`).
+ */
+export const APP_REPOSITORY = "automated-assistant-systems/task-assistant";
+
+/** The App's slug; events whose sender is `<slug>[bot]` were caused by the App itself. */
+export const APP_SLUG = "task-assistant";
+
+/** Where the host's dispatcher workflow is installed. */
+export const DISPATCH_WORKFLOW_PATH = ".github/workflows/task-assistant-dispatch.yml";

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { checkEngineWorkflow, engineWorkflowInputs } from "./check-engine-workflow.js";
+
+/** A minimal engine workflow that satisfies every rule; tests break one rule at a time. */
+function anEngineWorkflow(
+  overrides: { on?: string; permissions?: string; checkoutRef?: string; run?: string } = {},
+) {
+  return `name: engine-validate
+on:
+${
+  overrides.on ??
+  `  workflow_call:
+    inputs:
+      target_repo: { required: true, type: string }
+      telemetry_repo: { required: true, type: string }
+      correlation_id: { required: true, type: string }
+      engine_ref: { required: true, type: string }`
+}
+permissions:
+${overrides.permissions ?? "  contents: read\n  id-token: write"}
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with:
+          repository: automated-assistant-systems/task-assistant
+          ref: ${overrides.checkoutRef ?? "${{ inputs.engine_ref }}"}
+      - run: ${overrides.run ?? "node dist/cli/bin.js engine run validate --target-repo x"}
+`;
+}
+
+const check = (text: string) => checkEngineWorkflow("validate", text, "engine-validate.yml");
+
+describe("checkEngineWorkflow", () => {
+  it("accepts a workflow that follows every rule", () => {
+    expect(check(anEngineWorkflow())).toEqual([]);
+  });
+
+  it("refuses any trigger but workflow_call, pointing at it", () => {
+    const text = anEngineWorkflow({
+      on: `  push:
+    branches: [main]
+  workflow_call:
+    inputs:
+      target_repo: { required: true, type: string }
+      telemetry_repo: { required: true, type: string }
+      correlation_id: { required: true, type: string }
+      engine_ref: { required: true, type: string }`,
+    });
+    const problems = check(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "/on/push", file: "engine-validate.yml", line: 4 });
+    expect(problems[0].message).toContain('"push"');
+  });
+
+  it("names each missing or optional required input", () => {
+    const problems = check(
+      anEngineWorkflow({
+        on: `  workflow_call:
+    inputs:
+      target_repo: { required: true, type: string }
+      correlation_id: { required: false, type: string }
+      engine_ref: { required: true, type: number }`,
+      }),
+    );
+    expect(problems.map((problem) => problem.path)).toEqual([
+      "/on/workflow_call/inputs/telemetry_repo",
+      "/on/workflow_call/inputs/correlation_id/required",
+      "/on/workflow_call/inputs/engine_ref/type",
+    ]);
+  });
+
+  it("does not require telemetry_repo of preflight, which resolves it", () => {
+    const text = anEngineWorkflow({
+      on: `  workflow_call:
+    inputs:
+      target_repo: { required: true, type: string }
+      correlation_id: { required: true, type: string }
+      engine_ref: { required: true, type: string }`,
+      run: "node dist/cli/bin.js engine run preflight",
+    });
+    expect(checkEngineWorkflow("preflight", text, "engine-preflight.yml")).toEqual([]);
+  });
+
+  it("refuses a checkout at main: the code run must be the pinned engine_ref", () => {
+    const problems = check(anEngineWorkflow({ checkoutRef: "main" }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "/jobs/validate/steps/0/with/ref", line: 19 });
+  });
+
+  it("refuses write permissions the workflow token does not need", () => {
+    const problems = check(anEngineWorkflow({ permissions: "  contents: write\n  id-token: write" }));
+    expect(problems.map((problem) => problem.path)).toEqual(["/permissions/contents"]);
+  });
+
+  it("refuses a workflow without a permissions block", () => {
+    const text = anEngineWorkflow().replace("permissions:\n  contents: read\n  id-token: write\n", "");
+    expect(check(text).map((problem) => problem.path)).toEqual(["/permissions"]);
+  });
+
+  it("requires a step that runs its own engine", () => {
+    const problems = check(anEngineWorkflow({ run: "node dist/cli/bin.js engine run enforce" }));
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "no step runs `task-assistant engine run validate`",
+    ]);
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    const problems = check("on: [workflow_call\njobs: {");
+    expect(problems[0]).toMatchObject({ file: "engine-validate.yml", line: expect.any(Number) });
+    expect(problems[0].message).toMatch(/^YAML syntax/);
+  });
+
+  it("lists declared and required inputs", () => {
+    expect(engineWorkflowInputs(anEngineWorkflow(), "x.yml")).toEqual({
+      declared: ["target_repo", "telemetry_repo", "correlation_id", "engine_ref"],
+      required: ["target_repo", "telemetry_repo", "correlation_id", "engine_ref"],
+    });
+  });
+});

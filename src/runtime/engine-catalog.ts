@@ -1,0 +1,53 @@
+import { InternalError } from "../errors.js";
+import { ENGINE_NAMES, type Engine, type EngineName } from "./engine.js";
+
+/** Engines the runner can start; preflight is the runtime's own and is not one of them. */
+export type CatalogEngineName = Exclude<EngineName, "preflight">;
+
+export interface EngineCatalog {
+  /** Loads an engine's module on first use; rejects when the module is missing or not an engine. */
+  load(name: CatalogEngineName): Promise<Engine>;
+}
+
+export type EngineLoader = () => Promise<unknown>;
+
+/**
+ * The engine catalog: `src/engines/<name>/index.js`, each exporting `engine: Engine`, imported only
+ * when a run needs it (a validate run never loads the dashboard). `loaders` replaces modules by name,
+ * for tests and for hosts embedding extra engines.
+ *
+ * @example await createEngineCatalog().load("validate")
+ */
+export function createEngineCatalog(
+  loaders: Partial<Record<CatalogEngineName, EngineLoader>> = {},
+): EngineCatalog {
+  const loaded = new Map<CatalogEngineName, Promise<Engine>>();
+  return {
+    load(name) {
+      if (!ENGINE_NAMES.includes(name) || (name as EngineName) === "preflight")
+        return Promise.reject(new InternalError(`"${String(name)}" is not an engine of the catalog`));
+      let engine = loaded.get(name);
+      if (engine === undefined) {
+        const loader = loaders[name] ?? (() => import(`../engines/${name}/index.js`));
+        engine = loader().then((module) => engineOf(module, name));
+        loaded.set(name, engine);
+      }
+      return engine;
+    },
+  };
+}
+
+function engineOf(module: unknown, name: CatalogEngineName): Engine {
+  const candidate =
+    module !== null && typeof module === "object" && "engine" in module ? module.engine : module;
+  const engine = candidate as Partial<Engine> | null;
+  if (engine === null || typeof engine !== "object" || typeof engine.run !== "function")
+    throw new InternalError(
+      `the module of engine "${name}" does not export \`engine\` with a run() function`,
+    );
+  if (engine.name !== name)
+    throw new InternalError(
+      `the module of engine "${name}" exports an engine named "${String(engine.name)}"`,
+    );
+  return engine as Engine;
+}

@@ -1,0 +1,107 @@
+import type { TelemetrySource } from "../telemetry/envelope.js";
+import type { Clock } from "../util/clock.js";
+import type { Check, EngineName } from "./engine.js";
+import type { EngineCatalog } from "./engine-catalog.js";
+import { runPreflight } from "./preflight.js";
+import type { RecordWriter } from "./record-writer.js";
+import type { LoadedRegistry } from "./registry-source.js";
+import { runEngine, writeOutcome, type EngineOutcome } from "./run-engine.js";
+import type { RunCredentials } from "./run-credentials.js";
+import type { RunPlan } from "./run-plan.js";
+
+export interface RunDeps {
+  readonly credentials: RunCredentials;
+  readonly registry: LoadedRegistry;
+  readonly catalog: EngineCatalog;
+  readonly writer: RecordWriter;
+  readonly clock: Clock;
+  /** The `source` block of each record (local runner, or the Actions workflow/job/run). */
+  readonly source: (engine: EngineName) => TelemetrySource;
+  readonly version: string;
+}
+
+export interface PreflightReport extends EngineOutcome {
+  /** Every failing check as `id: why`; null when preflight passed. */
+  readonly reason: string | null;
+  readonly checks: readonly Check[];
+}
+
+export interface RunReport {
+  readonly plan: RunPlan;
+  /** Preflight passed, its record and every engine's record were written, and every engine said ok. */
+  readonly ok: boolean;
+  /** No engine started: preflight failed, or its record could not be written. */
+  readonly halted: boolean;
+  readonly telemetry_repo: string | undefined;
+  readonly preflight: PreflightReport;
+  /** The engines after preflight that ran, in order (empty when halted). */
+  readonly engines: readonly EngineOutcome[];
+}
+
+/**
+ * Executes a plan (seed §2): preflight first; if it fails, or its record cannot be written, no engine
+ * starts. Otherwise the plan's engines run one after another, each isolated from the others' failures,
+ * each leaving exactly one record in the same correlation directory, all with the plan's engine_ref.
+ */
+export async function executeRun(plan: RunPlan, deps: RunDeps): Promise<RunReport> {
+  const preflight = await runPreflight({
+    plan,
+    registry: deps.registry,
+    credentials: deps.credentials,
+    version: deps.version,
+  });
+  const base = { reason: preflight.reason, checks: preflight.result.checks };
+  const recordClient = preflight.telemetry_client;
+  let preflightOutcome: EngineOutcome;
+  if (preflight.record_repo !== undefined && recordClient !== undefined) {
+    preflightOutcome = await writeOutcome(
+      "preflight",
+      { ok: preflight.ok, reason: preflight.reason, details: preflight.result },
+      plan,
+      preflight.record_repo,
+      { ...deps, recordClient },
+    );
+  } else {
+    preflightOutcome = {
+      engine: "preflight",
+      ok: false,
+      summary: preflight.result.summary,
+      record: "failed",
+      record_error: `not recorded: no telemetry repository preflight may write to (${describeCheck(preflight.result.checks, "telemetry.")})`,
+    };
+  }
+  const report = { ...preflightOutcome, ...base };
+  const recorded = preflightOutcome.record !== "failed";
+  if (!preflight.ok || !recorded || recordClient === undefined || preflight.telemetry_repo === undefined) {
+    return {
+      plan,
+      ok: false,
+      halted: true,
+      telemetry_repo: preflight.telemetry_repo,
+      preflight: report,
+      engines: [],
+    };
+  }
+
+  const telemetryRepo = preflight.telemetry_repo;
+  const engines: EngineOutcome[] = [];
+  for (const name of plan.engines) {
+    if (name === "preflight") continue;
+    engines.push(await runEngine(name, plan, telemetryRepo, { ...deps, recordClient }));
+  }
+  return {
+    plan,
+    ok: engines.every((outcome) => outcome.ok && outcome.record !== "failed"),
+    halted: false,
+    telemetry_repo: telemetryRepo,
+    preflight: report,
+    engines,
+  };
+}
+
+function describeCheck(checks: readonly Check[], prefix: string): string {
+  const failed = checks.find((check) => check.id.startsWith(prefix) && check.outcome === "FAIL");
+  if (failed === undefined) return "unknown";
+  const message = (failed.details as { message?: unknown } | undefined)?.message;
+  return `${failed.id}: ${typeof message === "string" ? message : "failed"}`;
+}

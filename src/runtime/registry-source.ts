@@ -1,0 +1,64 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+import type { GitHub } from "../github/octokit.js";
+import { readRegistry, type RegistrySnapshot } from "../registry/registry-snapshot.js";
+import { REGISTRY_PATH } from "../registry/registry-types.js";
+import { gitBlobSha } from "../util/git-blob-sha.js";
+
+/**
+ * Where preflight reads the registry: a local file (`--registry FILE`), or the infra repository's
+ * default branch through the API with the infra credentials (`--infra-repo O/R`), never the run's
+ * token, so the infra repository can stay private.
+ */
+export type RegistrySource =
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "infra-repo"; readonly repo: string; readonly github: GitHub };
+
+export type LoadedRegistry =
+  | { readonly kind: "loaded"; readonly snapshot: RegistrySnapshot; readonly source: string }
+  | { readonly kind: "unreadable"; readonly reason: string; readonly source: string };
+
+/**
+ * Reads the registry once per run. A file that cannot be read is refused input (`UsageError`); an
+ * infra repository that cannot be read is a fact preflight fails on, never mistaken for "not
+ * registered".
+ */
+export async function loadRegistry(source: RegistrySource): Promise<LoadedRegistry> {
+  if (source.kind === "file") {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(source.path);
+    } catch (error) {
+      throw new UsageError(`cannot read the registry file ${source.path}: ${(error as Error).message}`, {
+        hint: "pass --registry with the path of infra/telemetry-registry.v2.json, or --infra-repo OWNER/REPO",
+        cause: error,
+      });
+    }
+    return {
+      kind: "loaded",
+      snapshot: readRegistry(bytes.toString("utf8"), { sha: gitBlobSha(bytes), file: source.path }),
+      source: source.path,
+    };
+  }
+  const where = `${source.repo}:${REGISTRY_PATH}`;
+  const [owner, repo] = source.repo.split("/");
+  try {
+    const response = await source.github.rest.repos.getContent({ owner, repo, path: REGISTRY_PATH });
+    const data = response.data;
+    if (Array.isArray(data) || data.type !== "file" || typeof data.content !== "string")
+      return { kind: "unreadable", reason: `${REGISTRY_PATH} is not a file`, source: where };
+    const text = Buffer.from(data.content, "base64").toString("utf8");
+    return {
+      kind: "loaded",
+      snapshot: readRegistry(text, { sha: data.sha, file: REGISTRY_PATH }),
+      source: where,
+    };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    const reason =
+      status === 404
+        ? `${source.repo} or its ${REGISTRY_PATH} does not exist, or the infra credentials cannot read it (HTTP 404)`
+        : `GitHub answered ${typeof status === "number" ? `HTTP ${status}` : (error as Error).message}`;
+    return { kind: "unreadable", reason, source: where };
+  }
+}

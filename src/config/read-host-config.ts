@@ -1,0 +1,34 @@
+import type { GitHub } from "../github/octokit.js";
+import type { HostConfig } from "./config-model.js";
+import type { ConfigProblem, ConfigRule } from "./config-problems.js";
+import { loadHostConfig, type ConfigLocation } from "./load-host-config.js";
+import { validateConfig } from "./validate-config.js";
+
+interface Origin {
+  path: string;
+  ref?: string;
+}
+
+/** The target repository's config, read and validated: what every config-driven engine starts from. */
+export type HostConfigRead =
+  | (Origin & { status: "missing" })
+  | (Origin & { status: "invalid"; sha: string; errors: ConfigProblem[]; checked: ConfigRule[] })
+  | (Origin & { status: "valid"; sha: string; config: HostConfig; checked: ConfigRule[] });
+
+/**
+ * Loads `.github/task-assistant.yml` from the target repository (at `ref`, else the default
+ * branch) and validates it. Problems are located in that file.
+ */
+export async function readHostConfig(github: GitHub, location: ConfigLocation): Promise<HostConfigRead> {
+  const source = await loadHostConfig(github, location);
+  if (source.status === "missing") return source;
+  const origin = {
+    path: source.path,
+    ...(source.ref === undefined ? {} : { ref: source.ref }),
+    sha: source.sha,
+  };
+  const validation = validateConfig(source.text, { file: source.path });
+  return "errors" in validation
+    ? { ...origin, status: "invalid", errors: validation.errors, checked: validation.checked }
+    : { ...origin, status: "valid", config: validation.value, checked: validation.checked };
+}

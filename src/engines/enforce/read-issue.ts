@@ -1,0 +1,23 @@
+import type { GitHub } from "../../github/octokit.js";
+import type { IssueSnapshot } from "./enforcement-plan.js";
+
+/** The one read enforce makes of the issue: `GET /repos/{o}/{r}/issues/{n}`. */
+export async function readIssue(
+  github: GitHub,
+  target: { owner: string; repo: string },
+  issueNumber: number,
+): Promise<IssueSnapshot> {
+  const { data } = await github.rest.issues.get({
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: issueNumber,
+  });
+  return {
+    number: data.number,
+    labels: data.labels.flatMap((label) => {
+      const name = typeof label === "string" ? label : label.name;
+      return name === undefined || name === "" ? [] : [name];
+    }),
+    milestone: data.milestone ? { number: data.milestone.number, title: data.milestone.title } : null,
+  };
+}

@@ -23,7 +23,8 @@ export interface ObservedResponse {
 
 export type ContractVerdict = { ok: true } | { ok: false; errors: string[] };
 
-const SPEC_ID = "https://api.github.com/openapi.json";
+/** Each component schema is registered with ajv under its own id, only when a response needs it. */
+const SCHEMA_ID_BASE = "https://api.github.com/openapi/components/schemas/";
 const SPEC_FILE = "@octokit/openapi/generated/api.github.com.json";
 const MAX_ERRORS = 20;
 
@@ -48,6 +49,8 @@ interface Contract {
   spec: Spec;
   ajv: Ajv;
   validators: Map<string, ValidateFunction>;
+  /** Component schemas already registered with ajv. */
+  registered: Set<string>;
   templates: RouteTemplate[];
 }
 
@@ -192,9 +195,55 @@ export function findRoute(method: string, path: string): string | undefined {
   return best?.route;
 }
 
-/** Formats a failed verdict for a test failure message. */
-export function describeViolations(verdicts: readonly ContractVerdict[]): string {
-  return verdicts.flatMap((v) => (v.ok ? [] : v.errors)).join("\n");
+/** What a server reports for each REST response it sends (see `startLocalGitHub`'s `observe`). */
+export interface ObservedExchange extends ObservedResponse {
+  path: string;
+}
+
+export interface ContractWatch {
+  /** Pass to the server's `observe` option. */
+  observe(exchange: ObservedExchange): void;
+  /** One line per problem, each naming method, route, status and path. */
+  readonly violations: readonly string[];
+  /** Throws an Error listing every violation seen so far, if there was any. */
+  assertHonoured(): void;
+}
+
+/**
+ * Watches a server's responses and collects every contract violation, so a test that made the
+ * server answer in a way GitHub never would fails, however it got there.
+ *
+ * @example const watch = watchContract(); startLocalGitHub({ observe: watch.observe }); ... watch.assertHonoured();
+ */
+export function watchContract(): ContractWatch {
+  const violations: string[] = [];
+  return {
+    violations,
+    observe(exchange) {
+      try {
+        // Validate what went over the wire: undefined members vanish and Dates become strings in JSON.
+        const body =
+          exchange.body !== null &&
+          typeof exchange.body === "object" &&
+          !(exchange.body instanceof Uint8Array)
+            ? (JSON.parse(JSON.stringify(exchange.body)) as unknown)
+            : exchange.body;
+        const verdict = validateResponse({ ...exchange, body });
+        if (!verdict.ok) violations.push(...verdict.errors.map((error) => `${error} [${exchange.path}]`));
+      } catch (error) {
+        violations.push(
+          `${exchange.method} ${exchange.route} → ${exchange.status}: the check itself failed: ${String(error)}`,
+        );
+      }
+    },
+    assertHonoured() {
+      if (violations.length === 0) return;
+      throw new Error(
+        `the local GitHub answered ${violations.length} time(s) unlike GitHub's REST description:\n` +
+          violations.map((v) => `  - ${v}`).join("\n"),
+      );
+    },
+  };
 }
 
 interface RouteTemplate {
@@ -368,7 +417,9 @@ function compiled(
   const cacheKey = platformSchema ? `platform ${platformSchema}` : key;
   let validate = contract.validators.get(cacheKey);
   if (!validate) {
-    let prepared = rewriteSchema(schema) as SchemaObject;
+    const refs = new Set<string>();
+    let prepared = rewriteSchema(schema, refs) as SchemaObject;
+    registerSchemas(contract, refs);
     const [method, route, status] = key.split(" ");
     if (
       ONE_OF_AS_ANY_OF.some((o) => o.method === method && o.route === route && String(o.status) === status)
@@ -445,7 +496,7 @@ function snippet(value: unknown): string {
  * `#/components/...` references point into the registered description. In a `oneOf`, nullability is
  * lifted out of the alternatives: `null` would otherwise match several of them and fail `oneOf`.
  */
-function rewriteSchema(node: unknown): unknown {
+function rewriteSchema(node: unknown, refs: Set<string>): unknown {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
   let source = node as Record<string, unknown>;
   if (
@@ -460,11 +511,11 @@ function rewriteSchema(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     if (key === "nullable") continue;
-    if (key === "$ref" && typeof value === "string" && value.startsWith("#/"))
-      out.$ref = `${SPEC_ID}${value}`;
-    else if (SCHEMA_MAPS.has(key) && isRecord(value)) out[key] = mapValues(value, rewriteSchema);
-    else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map(rewriteSchema);
-    else if (SCHEMA_VALUES.has(key)) out[key] = rewriteSchema(value);
+    const rewrite = (child: unknown) => rewriteSchema(child, refs);
+    if (key === "$ref") out.$ref = schemaRef(value, refs);
+    else if (SCHEMA_MAPS.has(key) && isRecord(value)) out[key] = mapValues(value, rewrite);
+    else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map(rewrite);
+    else if (SCHEMA_VALUES.has(key)) out[key] = rewrite(value);
     else out[key] = value;
   }
   if (source.nullable !== true) return out;
@@ -482,6 +533,32 @@ function rewriteSchema(node: unknown): unknown {
     return { anyOf: [out, { type: "null" }] };
   }
   return out; // no type constraint: null already passes
+}
+
+function schemaRef(ref: unknown, refs: Set<string>): string {
+  const prefix = "#/components/schemas/";
+  if (typeof ref !== "string" || !ref.startsWith(prefix)) {
+    throw new Error(`unexpected schema reference ${JSON.stringify(ref)} in GitHub's REST description`);
+  }
+  const name = ref.slice(prefix.length);
+  refs.add(name);
+  return SCHEMA_ID_BASE + encodeURIComponent(name);
+}
+
+/** Registers the named component schemas and everything they reference, each once. */
+function registerSchemas(contract: Contract, names: Iterable<string>): void {
+  const pending = [...names];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (contract.registered.has(name)) continue;
+    const source = contract.spec.components.schemas[name];
+    if (!source) throw new Error(`GitHub's REST description has no schema ${name}`);
+    const refs = new Set<string>();
+    const schema = rewriteSchema(source, refs) as SchemaObject;
+    contract.ajv.addSchema({ ...schema, $id: SCHEMA_ID_BASE + encodeURIComponent(name) });
+    contract.registered.add(name);
+    pending.push(...refs);
+  }
 }
 
 /** Keywords whose values are schemas; everything else (enum, example, description...) is data. */
@@ -526,8 +603,6 @@ function loadContract(): Contract {
       "repo.nwo": true,
     },
   });
-  const schemas = mapValues(spec.components.schemas, rewriteSchema);
-  ajv.addSchema({ $id: SPEC_ID, components: { schemas } });
   const templates = Object.entries(spec.paths).map(([route, item]) => ({
     route,
     segments: route.split("/").slice(1),
@@ -543,7 +618,7 @@ function loadContract(): Contract {
         methods: new Set([alias.method]),
       });
   }
-  cached = { spec, ajv, validators: new Map(), templates };
+  cached = { spec, ajv, validators: new Map(), registered: new Set(), templates };
   return cached;
 }
 

@@ -1,0 +1,67 @@
+import { ExternalError, UsageError } from "../errors.js";
+import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
+import { git } from "./git.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The GitHub client for the PR helpers: token from `GH_TOKEN` or `GITHUB_TOKEN`, base URL from
+ * `GITHUB_API_URL` (default https://api.github.com).
+ */
+export function infraGitHub(env: Env, options: { fetch?: typeof globalThis.fetch } = {}): GitHub {
+  const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
+  if (!token) {
+    throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
+      hint: "use a token that can push to the infra repository and open and merge its pull requests",
+    });
+  }
+  const baseUrl = env.GITHUB_API_URL?.trim() || PUBLIC_GITHUB_API;
+  return createGitHub({
+    baseUrl,
+    auth: token,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+}
+
+/** The `owner/name` of the infra repository, from origin's URL (https, ssh or scp-like). */
+export async function originRepository(root: string): Promise<{ owner: string; repo: string }> {
+  const url = (await git(root, ["remote", "get-url", "origin"]).catch(() => "")).trim();
+  const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
+  if (url === "" || match === null) {
+    throw new UsageError(
+      url === ""
+        ? "this checkout has no origin remote"
+        : `cannot tell the GitHub repository from origin ${url}`,
+      {
+        hint: "point origin at the infra repository: git remote add origin https://github.com/OWNER/REPO.git",
+      },
+    );
+  }
+  return { owner: match[1], repo: match[2] };
+}
+
+/** Runs one GitHub call, turning HTTP failures into `ExternalError` with the status and `what` failed. */
+export async function callGitHub<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = httpStatus(error);
+    throw new ExternalError(
+      `GitHub could not ${what}${status === undefined ? "" : ` (HTTP ${status})`}: ${(error as Error).message}`,
+      {
+        ...(status === undefined ? {} : { status }),
+        cause: error,
+        hint:
+          status === 401 || status === 403
+            ? "check that the token may read and write the infra repository"
+            : "try again; nothing was changed locally",
+      },
+    );
+  }
+}
+
+/** The HTTP status carried by an Octokit error, if any. */
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}

@@ -1,0 +1,37 @@
+/** The file, inside each bare repository, listing protected refs for the pre-receive hook. */
+export const PROTECTION_FILE = "local-github-protection";
+
+/**
+ * The pre-receive hook installed in every bare repository. It enforces branch protection on
+ * `git push` as GitHub does (GH006), from rules the server writes to `PROTECTION_FILE`, one line per
+ * protected ref: `<ref> <blocked operations: update,force,delete> <enforce_admins 0|1> <allowed pushers>`.
+ * The server tells it who is pushing through LOCAL_GITHUB_PUSHER and LOCAL_GITHUB_PUSHER_ADMIN.
+ */
+export const PRE_RECEIVE_HOOK = `#!/bin/sh
+rules="\${GIT_DIR:-.}/${PROTECTION_FILE}"
+[ -s "$rules" ] || exit 0
+zero=0000000000000000000000000000000000000000
+refused=0
+while read -r old new ref; do
+  line=$(awk -v r="$ref" '$1 == r { print; exit }' "$rules")
+  [ -n "$line" ] || continue
+  set -- $line
+  ops=$2; enforce=$3; allowed=\${4:--}
+  if [ "$LOCAL_GITHUB_PUSHER_ADMIN" = 1 ] && [ "$enforce" = 0 ]; then continue; fi
+  if [ "$new" = "$zero" ]; then op=delete
+  elif [ "$old" != "$zero" ] && ! git merge-base --is-ancestor "$old" "$new" 2>/dev/null; then op=force
+  else op=update; fi
+  case ",$allowed," in *",$LOCAL_GITHUB_PUSHER,"*) [ "$op" = update ] && continue ;; esac
+  case ",$ops," in
+    *",$op,"*)
+      echo "error: GH006: Protected branch update failed for $ref." >&2
+      case $op in
+        update) echo "error: Changes must be made through a pull request." >&2 ;;
+        force) echo "error: Cannot force-push to this branch" >&2 ;;
+        delete) echo "error: Cannot delete this branch" >&2 ;;
+      esac
+      refused=1 ;;
+  esac
+done
+exit $refused
+`;

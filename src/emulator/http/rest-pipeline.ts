@@ -1,0 +1,216 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, credentialOf, type Principal } from "../auth/principal.js";
+import type { Emulator, Reply, RequestContext, RouteDef } from "../routes/route-types.js";
+import { faultError, type Faults } from "./faults.js";
+import { HttpError } from "./http-error.js";
+import { primaryLimitOf } from "./rate-limiter.js";
+import type { Router } from "./router.js";
+import type { Stats } from "./stats.js";
+
+/** One REST exchange as the contract validator and tests observe it. */
+export interface ObservedExchange {
+  method: string;
+  /** The OpenAPI path template that answered, or "(unmatched)". */
+  route: string;
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface RestPipeline {
+  emu: Emulator;
+  router: Router<RouteDef>;
+  faults: Faults;
+  stats: Stats;
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+const MAX_BODY_BYTES = 100 * 1024 * 1024;
+const DOCS = "https://docs.github.com/rest";
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, "Request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpError(400, "Problems parsing JSON");
+  }
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError) {
+    return {
+      status: error.status,
+      body: {
+        message: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+        documentation_url: error.documentationUrl ?? DOCS,
+        status: String(error.status),
+      },
+      headers: error.headers,
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      message: `Server Error: ${(error as Error)?.message ?? String(error)}`,
+      documentation_url: DOCS,
+      status: "500",
+    },
+  };
+}
+
+function etagOf(emu: Emulator, principal: Principal, req: IncomingMessage): string {
+  const hash = createHash("sha1")
+    .update(`${emu.state.revision}|${principal.rateKey}|${req.url ?? ""}|${req.headers.accept ?? ""}`)
+    .digest("hex");
+  return `W/"${hash}"`;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, "");
+  return header.split(",").some((candidate) => {
+    const value = candidate.trim();
+    return value === "*" || value === etag || value.replace(/^W\//, "") === bare;
+  });
+}
+
+/**
+ * Serves one REST request: route → authenticate → primary limit → faults → body → secondary limit →
+ * handler → conditional GET → response, then stats and the observer. Every write drops the
+ * affected repository's caches and moves the ETag revision, whatever the handler did.
+ */
+export async function handleRest(
+  pipeline: RestPipeline,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const { emu, router, faults, stats } = pipeline;
+  const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+  const match = router.match(method, url.pathname);
+  const route = match?.value;
+  const template = match?.template ?? "(unmatched)";
+  const now = emu.clock.now().getTime();
+  let principal: Principal = { kind: "anonymous", rateKey: `anonymous:${req.socket.remoteAddress ?? ""}` };
+  let reply: Reply;
+  let charged = false;
+  let rateHeaders: Record<string, string> = {};
+  let handled = false;
+  try {
+    principal = authenticate(
+      emu.state,
+      credentialOf(req.headers.authorization),
+      now,
+      req.socket.remoteAddress ?? "",
+    );
+    const limit = primaryLimitOf(emu.state.limits, principal);
+    if (route && !route.free) emu.rateLimiter.checkPrimary(principal.rateKey, limit, now);
+    const raw = await readBody(req);
+    if (!match || !route) throw new HttpError(404, "Not Found");
+    const fault = faults.pick(method, template);
+    if (fault?.latency_ms) await new Promise((resolve) => setTimeout(resolve, fault.latency_ms));
+    const injected = fault && faultError(fault);
+    if (injected) throw injected;
+    const body = method === "GET" ? undefined : parseJson(raw);
+    if (route.contentCreating && principal.kind !== "admin") {
+      emu.rateLimiter.chargeContentCreation(principal.rateKey, now);
+    }
+    const ctx: RequestContext = {
+      emu,
+      principal,
+      method,
+      route: template,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      url,
+      now,
+    };
+    handled = true;
+    reply = await route.handler(ctx);
+  } catch (error) {
+    reply = errorReply(error);
+  }
+  if (handled && method !== "GET") {
+    emu.state.changed(
+      match?.params.owner ? emu.state.repo(match.params.owner, match.params.repo ?? "") : undefined,
+    );
+  }
+
+  const headers: Record<string, string> = {
+    "content-type": "application/json; charset=utf-8",
+    "x-github-media-type": "github.v3; format=json",
+    "x-github-request-id": randomUUID().toUpperCase(),
+    "x-github-api-version-selected": "2022-11-28",
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers":
+      "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset",
+    date: new Date(now).toUTCString(),
+  };
+  if (reply.status === 200 && method === "GET" && !route?.free) {
+    const etag = etagOf(emu, principal, req);
+    headers.etag = etag;
+    headers["cache-control"] = "private, max-age=60, s-maxage=60";
+    headers.vary = "Accept, Authorization, Cookie, X-GitHub-OTP";
+    if (etagMatches(req.headers["if-none-match"], etag)) reply = { status: 304 };
+  }
+  // Conditional requests answered 304 and /rate_limit are free against the primary limit.
+  if (match && route && !route.free && reply.status !== 304 && !(reply.status === 401)) {
+    emu.rateLimiter.consumePrimary(principal.rateKey, now);
+    charged = true;
+  }
+  if (match && !(reply.status === 401 && principal.kind === "anonymous")) {
+    rateHeaders = {
+      ...emu.rateLimiter.headers(principal.rateKey, primaryLimitOf(emu.state.limits, principal), now),
+    };
+  }
+  Object.assign(headers, rateHeaders, reply.headers);
+
+  let payload: Buffer | string | undefined;
+  if (reply.raw) {
+    headers["content-type"] = reply.raw.contentType;
+    headers["x-github-media-type"] = reply.raw.mediaType;
+    payload = reply.raw.data;
+  } else if (reply.json !== undefined) {
+    payload = reply.json;
+  } else if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+  }
+  if (reply.status === 204 || reply.status === 304) payload = undefined;
+  if (payload === undefined) delete headers["content-type"];
+  else headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(req.method === "HEAD" ? undefined : payload);
+
+  stats.record(method, template, reply.status, { contentCreating: route?.contentCreating ?? false, charged });
+  if (pipeline.observe) {
+    let observed: unknown = reply.body;
+    if (reply.json !== undefined) observed = JSON.parse(reply.json);
+    if (reply.raw) observed = reply.raw.data.toString();
+    if (reply.status === 204 || reply.status === 304) observed = undefined;
+    pipeline.observe({
+      method,
+      route: template,
+      path: url.pathname + url.search,
+      status: reply.status,
+      headers,
+      body: observed,
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock } from "../util/clock.js";
+import { adminAccount } from "./auth/principal.js";
+import { handleGitHttp, GIT_PATH } from "./git/git-http.js";
+import { GitStore } from "./git/git-store.js";
+import { KeyedMutex } from "./git/keyed-mutex.js";
+import { handleAdmin } from "./http/admin-api.js";
+import { Faults } from "./http/faults.js";
+import { RateLimiter } from "./http/rate-limiter.js";
+import { handleRest, type ObservedExchange } from "./http/rest-pipeline.js";
+import { Stats } from "./http/stats.js";
+import { createRouter } from "./routes/all-routes.js";
+import type { Emulator } from "./routes/route-types.js";
+import { applySeed } from "./seed/apply-seed.js";
+import type { SeedResult } from "./seed/seed-types.js";
+import type { SeedInput } from "./seed/validate-seed.js";
+import { createSettableClock, type SettableClock } from "./settable-clock.js";
+import { EmulatorState } from "./state/emulator-state.js";
+import { loadSnapshot, Persistence } from "./state/persistence.js";
+import type { Limits } from "./state/types.js";
+
+export type { ObservedExchange } from "./http/rest-pipeline.js";
+export type { SeedDocument, SeedResult } from "./seed/seed-types.js";
+export type { SeedInput } from "./seed/validate-seed.js";
+export type { FaultSpec } from "./http/faults.js";
+
+export interface LocalGitHubOptions {
+  /** TCP port; 0 or absent picks a free one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /**
+   * Where state (`state.json`) and the bare git repositories (`repos/`) live. A restarted server on
+   * the same directory has everything it had. Absent: a temporary directory removed by `stop()`.
+   */
+  stateDir?: string;
+  /** Applied after start (after any persisted state is loaded): a document, or YAML/JSON text. */
+  seed?: SeedInput;
+  /** Where time comes from; the admin API can still set or advance it. Default: the system clock. */
+  clock?: Clock;
+  /** The admin token; default: the persisted one, else a new random one. */
+  adminToken?: string;
+  /** Overrides of the rate limits (primary per token, content creation). */
+  limits?: Partial<Limits>;
+  /** Called for every REST response (not git HTTP, not `/_emulator`), e.g. by a contract validator. */
+  observe?: (exchange: ObservedExchange) => void;
+  /** Source of randomness for fault probabilities (default Math.random). */
+  random?: () => number;
+}
+
+export interface LocalGitHub {
+  /** The REST base URL, e.g. `http://127.0.0.1:40123` (use as Octokit's `baseUrl`). */
+  url: string;
+  /** The git base URL: clone `${gitUrl}/<owner>/<repo>.git`. */
+  gitUrl: string;
+  /** Authorises the admin API and acts as a site administrator on the REST API. */
+  adminToken: string;
+  port: number;
+  stateDir: string;
+  /** What the `seed` option created (tokens, App keys, ids), when one was given. */
+  seeded: SeedResult | undefined;
+  /** The server's clock (set or advance it here or through `POST /_emulator/clock`). */
+  clock: SettableClock;
+  /** Applies another seed (same as `POST /_emulator/seed`). */
+  seed: (seed: SeedInput) => Promise<SeedResult>;
+  /** Stops serving, writes the final snapshot, and removes a temporary state dir. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the local GitHub: GitHub's REST API (the part Task Assistant uses) with real state, real git
+ * repositories served over smart HTTP on the same port, and the `/_emulator` admin API.
+ *
+ * @example const github = await startLocalGitHub({ seed: { users: [{ login: "octo" }] } });
+ */
+export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promise<LocalGitHub> {
+  const ephemeral = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "local-github-")));
+  await mkdir(join(stateDir, "repos"), { recursive: true });
+  const state = new EmulatorState(await loadSnapshot(stateDir), options.adminToken);
+  Object.assign(state.limits, options.limits);
+  adminAccount(state);
+  const clock = createSettableClock(options.clock);
+  const stats = new Stats(() => clock.now());
+  const faults = new Faults(options.random);
+  const rateLimiter = new RateLimiter(() => state.limits);
+  const persistence = new Persistence(stateDir, state);
+  const router = createRouter();
+  const emu: Emulator = {
+    state,
+    baseUrl: "",
+    clock,
+    git: new GitStore(join(stateDir, "repos")),
+    locks: new KeyedMutex(),
+    rateLimiter,
+  };
+  const pipeline = { emu, router, faults, stats, observe: options.observe };
+  const admin = { emu, faults, stats, rateLimiter, persistence };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", emu.baseUrl);
+    let handling: Promise<void>;
+    if (url.pathname.startsWith("/_emulator/")) handling = handleAdmin(admin, req, res, url);
+    else if (GIT_PATH.test(url.pathname)) handling = handleGitHttp(emu, stats, req, res, url);
+    else handling = handleRest(pipeline, req, res, url);
+    handling.catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`internal error: ${(error as Error).message}\n`);
+    });
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  emu.baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await persistence.flush();
+    if (ephemeral) await rm(stateDir, { recursive: true, force: true });
+  };
+
+  let seeded: SeedResult | undefined;
+  try {
+    if (options.seed !== undefined) seeded = await applySeed(emu, options.seed);
+    persistence.schedule();
+    await persistence.flush();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    url: emu.baseUrl,
+    gitUrl: emu.baseUrl,
+    adminToken: state.adminToken,
+    port,
+    stateDir,
+    seeded,
+    clock,
+    seed: async (seed) => {
+      const result = await applySeed(emu, seed);
+      await persistence.flush();
+      return result;
+    },
+    stop,
+  };
+}

@@ -2,14 +2,14 @@ import { GROUP_PREFIXES, labelKey, type LabelSpec, type MilestoneSpec, type Trac
 import type { ProblemSink } from "./config-problems.js";
 import { didYouMean } from "./did-you-mean.js";
 import { pointerJoin } from "./json-pointer.js";
-import type { Located } from "./read-declarations.js";
+import type { SectionRead } from "./read-declarations.js";
 import type { EnforcementRead, LocatedText } from "./read-enforcement.js";
 import type { Position } from "./yaml-tree.js";
 
 export interface Declarations {
-  tracks: Located<Track>[];
-  labels: Located<LabelSpec>[];
-  milestones: Located<MilestoneSpec>[];
+  tracks: SectionRead<Track>;
+  labels: SectionRead<LabelSpec>;
+  milestones: SectionRead<MilestoneSpec>;
   enforcement?: EnforcementRead;
 }
 
@@ -20,28 +20,28 @@ export interface Declarations {
  */
 export function checkDeclarations(declared: Declarations, sink: ProblemSink): void {
   checkUnique(
-    declared.tracks.map((track) => at(track, "id", track.value.id)),
+    declared.tracks.items.map((track) => at(track, "id", track.value.id)),
     (text) => text,
     (text) => `track id "${text}" is used twice`,
     "give each track its own id",
     sink,
   );
   checkUnique(
-    declared.tracks.map((track) => at(track, "label", track.value.label)),
+    declared.tracks.names,
     labelKey,
     (text) => `label "${text}" is the label of two tracks`,
     "give each track its own label; GitHub label names are case-insensitive",
     sink,
   );
   checkUnique(
-    declared.labels.map((label) => at(label, "name", label.value.name)),
+    declared.labels.names,
     labelKey,
     (text) => `label "${text}" is declared twice under labels`,
     "remove one of the two entries; GitHub label names are case-insensitive",
     sink,
   );
   checkUnique(
-    declared.milestones.map((milestone) => at(milestone, "title", milestone.value.title)),
+    declared.milestones.names,
     (text) => text,
     (text) => `milestone "${text}" is declared twice`,
     "remove one of the two entries",
@@ -51,7 +51,7 @@ export function checkDeclarations(declared: Declarations, sink: ProblemSink): vo
   if (declared.enforcement !== undefined) checkReferences(declared, declared.enforcement, sink);
 }
 
-function at<T>(item: Located<T>, field: string, text: string): LocatedText {
+function at(item: SectionRead<Track>["items"][number], field: string, text: string): LocatedText {
   return { text, path: pointerJoin(item.path, field), pos: item.fieldPos[field] ?? item.pos };
 }
 
@@ -85,8 +85,8 @@ function checkUnique(
  * no colour of its own, so the listed colour is simply its colour.
  */
 function checkTrackLabelConflicts(declared: Declarations, sink: ProblemSink): void {
-  const tracksByLabel = new Map(declared.tracks.map((track) => [labelKey(track.value.label), track]));
-  for (const label of declared.labels) {
+  const tracksByLabel = new Map(declared.tracks.items.map((track) => [labelKey(track.value.label), track]));
+  for (const label of declared.labels.items) {
     const track = tracksByLabel.get(labelKey(label.value.name));
     const trackDescription = track?.value.description;
     const labelDescription = label.value.description;
@@ -105,11 +105,10 @@ function checkTrackLabelConflicts(declared: Declarations, sink: ProblemSink): vo
 }
 
 function checkReferences(declared: Declarations, enforcement: EnforcementRead, sink: ProblemSink): void {
-  const labelNames = new Set([
-    ...declared.labels.map((label) => labelKey(label.value.name)),
-    ...declared.tracks.map((track) => labelKey(track.value.label)),
-  ]);
-  const titles = declared.milestones.map((milestone) => milestone.value.title);
+  const labelNames = new Set(
+    [...declared.labels.names, ...declared.tracks.names].map((name) => labelKey(name.text)),
+  );
+  const titles = declared.milestones.names.map((milestone) => milestone.text);
   const phaseKeys = new Map<string, LocatedText>();
   for (const { key, title } of enforcement.phaseMilestones) {
     const seen = phaseKeys.get(labelKey(key.text));

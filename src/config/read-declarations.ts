@@ -8,6 +8,7 @@ import {
 import type { ProblemSink } from "./config-problems.js";
 import { pointerJoin } from "./json-pointer.js";
 import { readDescription, readList, readMap, readText, type MapShape } from "./yaml-readers.js";
+import type { LocatedText } from "./read-enforcement.js";
 import type { Position, YamlEntry, YamlNode } from "./yaml-tree.js";
 
 /** A declared item with where it and each of its fields sit in the file, for the cross-item rules. */
@@ -22,12 +23,19 @@ export interface Located<T> {
 export interface SectionRead<T> {
   items: Located<T>[];
   complete: boolean;
+  /**
+   * The name of every item whose name could be read, even when another of its fields could not:
+   * a label with a bad colour is still declared, so references to it are not reported as well.
+   */
+  names: LocatedText[];
 }
 
 type ItemReader<T> = (fields: Map<string, YamlEntry>, pointer: string, sink: ProblemSink) => T | undefined;
 
 interface SectionShape<T> extends MapShape {
   section: string;
+  /** The field that names an item: what references and duplicates compare. */
+  nameField: string;
   listExample: string;
   readItem: ItemReader<T>;
 }
@@ -37,24 +45,31 @@ const HEX6 = /^[0-9A-Fa-f]{6}$/;
 function readSection<T>(node: YamlNode, sink: ProblemSink, shape: SectionShape<T>): SectionRead<T> {
   const pointer = `/${shape.section}`;
   const items = readList(node, pointer, sink, shape.section, shape.listExample);
-  if (items === undefined) return { items: [], complete: false };
+  if (items === undefined) return { items: [], complete: false, names: [] };
   const read: Located<T>[] = [];
+  const names: LocatedText[] = [];
   items.forEach((item, index) => {
     const path = pointerJoin(pointer, index);
     const fields = readMap(item, path, sink, shape);
-    const value = fields && shape.readItem(fields, path, sink);
-    if (fields === undefined || value === undefined) return;
+    if (fields === undefined) return;
+    const nameNode = fields.get(shape.nameField)?.value;
+    if (nameNode?.kind === "scalar" && typeof nameNode.value === "string" && nameNode.value.trim() !== "") {
+      names.push({ text: nameNode.value, path: pointerJoin(path, shape.nameField), pos: nameNode.pos });
+    }
+    const value = shape.readItem(fields, path, sink);
+    if (value === undefined) return;
     const fieldPos: Record<string, Position> = {};
     for (const [key, entry] of fields) fieldPos[key] = entry.value.pos;
     read.push({ value, path, pos: item.pos, fieldPos });
   });
-  return { items: read, complete: read.length === items.length };
+  return { items: read, complete: read.length === items.length, names };
 }
 
 /** Reads `tracks`: `[{ id, label, description? }]`. */
 export function readTracks(node: YamlNode, sink: ProblemSink): SectionRead<Track> {
   return readSection(node, sink, {
     section: "tracks",
+    nameField: "label",
     listExample: "- { id: sprint, label: track/sprint }",
     what: "a track",
     allowed: ["id", "label", "description"],
@@ -78,6 +93,7 @@ export function readTracks(node: YamlNode, sink: ProblemSink): SectionRead<Track
 export function readLabels(node: YamlNode, sink: ProblemSink): SectionRead<LabelSpec> {
   return readSection(node, sink, {
     section: "labels",
+    nameField: "name",
     listExample: '- { name: phase-1, color: "0E8A16" }',
     what: "a label",
     allowed: ["name", "color", "description"],
@@ -99,6 +115,7 @@ export function readLabels(node: YamlNode, sink: ProblemSink): SectionRead<Label
 export function readMilestones(node: YamlNode, sink: ProblemSink): SectionRead<MilestoneSpec> {
   return readSection(node, sink, {
     section: "milestones",
+    nameField: "title",
     listExample: '- { title: "Phase 1" }',
     what: "a milestone",
     allowed: ["title", "description"],

@@ -262,6 +262,16 @@ enforcement:
     ]);
   });
 
+  it("still counts a label with a bad colour as declared, so references to it are not reported too", () => {
+    const text = `schema_version: "1.0"
+tracks: []
+labels: [{ name: phase-1, color: "#0E8A16" }]
+milestones: [{ title: M1 }]
+enforcement: { phase_milestones: { phase-1: M1 } }
+`;
+    expect(where(text)).toEqual(["3:34 /labels/0/color config.colors"]);
+  });
+
   it("requires terminal states to be declared state/ labels", () => {
     const text = `${lists.replace("labels: []", 'labels: [{ name: state/done, color: "5319E7" }]')}enforcement:
   exclusivity:

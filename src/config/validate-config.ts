@@ -13,6 +13,7 @@ import { parseYamlTree, type YamlNode } from "./yaml-tree.js";
 export type ConfigValidation =
   { value: HostConfig; checked: ConfigRule[] } | { errors: ConfigProblem[]; checked: ConfigRule[] };
 
+const NOTHING = { items: [], complete: true, names: [] };
 const ALL_RULES = Object.keys(CONFIG_RULES) as ConfigRule[];
 
 const TOP_LEVEL_KEYS = ["schema_version", "tracks", "labels", "milestones", "enforcement"] as const;
@@ -79,9 +80,9 @@ export function validateConfig(text: string, options: { file?: string } = {}): C
   const enforcement = section("enforcement", readEnforcement);
   checkDeclarations(
     {
-      tracks: tracks?.items ?? [],
-      labels: labels?.items ?? [],
-      milestones: milestones?.items ?? [],
+      tracks: tracks ?? NOTHING,
+      labels: labels ?? NOTHING,
+      milestones: milestones ?? NOTHING,
       ...(enforcement === undefined ? {} : { enforcement }),
     },
     sink,

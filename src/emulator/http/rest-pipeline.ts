@@ -73,6 +73,11 @@ function errorReply(error: unknown): Reply {
   };
 }
 
+/** Drops the caches a write may have made stale (the repository's, or all) and moves the ETags on. */
+function invalidate(emu: Emulator, params: Record<string, string>): void {
+  emu.state.changed(params.owner && params.repo ? emu.state.repo(params.owner, params.repo) : undefined);
+}
+
 function etagOf(emu: Emulator, principal: Principal, req: IncomingMessage): string {
   const hash = createHash("sha1")
     .update(`${emu.state.revision}|${principal.rateKey}|${req.url ?? ""}|${req.headers.accept ?? ""}`)
@@ -109,6 +114,7 @@ export async function handleRest(
   let principal: Principal = { kind: "anonymous", rateKey: `anonymous:${req.socket.remoteAddress ?? ""}` };
   let reply: Reply;
   let charged = false;
+  let withinPrimaryLimit = false;
   let rateHeaders: Record<string, string> = {};
   let handled = false;
   try {
@@ -119,7 +125,10 @@ export async function handleRest(
       req.socket.remoteAddress ?? "",
     );
     const limit = primaryLimitOf(emu.state.limits, principal);
-    if (route && !route.free) emu.rateLimiter.checkPrimary(principal.rateKey, limit, now);
+    if (route && !route.free) {
+      emu.rateLimiter.checkPrimary(principal.rateKey, limit, now);
+      withinPrimaryLimit = true;
+    }
     const raw = await readBody(req);
     if (!match || !route) throw new HttpError(404, "Not Found");
     const fault = faults.pick(method, template);
@@ -143,15 +152,13 @@ export async function handleRest(
       now,
     };
     handled = true;
+    // A write starts from fresh renders: caches filled by earlier reads must not leak into its answer.
+    if (method !== "GET") invalidate(emu, match.params);
     reply = await route.handler(ctx);
   } catch (error) {
     reply = errorReply(error);
   }
-  if (handled && method !== "GET") {
-    emu.state.changed(
-      match?.params.owner ? emu.state.repo(match.params.owner, match.params.repo ?? "") : undefined,
-    );
-  }
+  if (handled && method !== "GET") invalidate(emu, match?.params ?? {});
 
   const headers: Record<string, string> = {
     "content-type": "application/json; charset=utf-8",
@@ -171,7 +178,7 @@ export async function handleRest(
     if (etagMatches(req.headers["if-none-match"], etag)) reply = { status: 304 };
   }
   // Conditional requests answered 304 and /rate_limit are free against the primary limit.
-  if (match && route && !route.free && reply.status !== 304 && !(reply.status === 401)) {
+  if (withinPrimaryLimit && reply.status !== 304) {
     emu.rateLimiter.consumePrimary(principal.rateKey, now);
     charged = true;
   }

@@ -65,9 +65,16 @@ function milestoneJson(ctx: RenderContext, repo: Repo, number: number | null): s
 /** Placeholder for the milestone in cached issue JSON; random so no user text can imitate it. */
 const MILESTONE_SLOT = `\u0000milestone-${Math.random().toString(36).slice(2)}\u0000`;
 
-/** The `issue` shape as an object (for single-issue answers and observers). */
+/**
+ * The `issue` shape as an object, rendered afresh: what a write answers must show the write, whatever
+ * a list cached before it.
+ */
 export function renderIssue(ctx: RenderContext, repo: Repo, issue: Issue): Record<string, unknown> {
-  return JSON.parse(renderIssueJson(ctx, repo, issue)) as Record<string, unknown>;
+  const milestone = repo.milestones.find((candidate) => candidate.number === issue.milestoneNumber);
+  return {
+    ...issueObject(ctx, repo, issue),
+    milestone: milestone ? renderMilestone(ctx, repo, milestone) : null,
+  };
 }
 
 /**

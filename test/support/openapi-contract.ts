@@ -238,9 +238,14 @@ export function watchContract(): ContractWatch {
     },
     assertHonoured() {
       if (violations.length === 0) return;
+      const counts = new Map<string, number>();
+      for (const violation of violations) counts.set(violation, (counts.get(violation) ?? 0) + 1);
+      const lines = [...counts].map(
+        ([violation, count]) => `  - ${violation}${count > 1 ? ` (×${count})` : ""}`,
+      );
       throw new Error(
         `the local GitHub answered ${violations.length} time(s) unlike GitHub's REST description:\n` +
-          violations.map((v) => `  - ${v}`).join("\n"),
+          lines.join("\n"),
       );
     },
   };

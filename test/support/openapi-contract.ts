@@ -168,6 +168,16 @@ export function validateResponse(response: ObservedResponse): ContractVerdict {
 }
 
 /**
+ * Whether GitHub's REST description has an operation for `method` on the path template `route`
+ * (directly, or through one of the listed aliases GitHub serves but does not describe).
+ *
+ * @example isDocumentedRoute("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}") // true
+ */
+export function isDocumentedRoute(method: string, route: string): boolean {
+  return resolveAlias(loadContract().spec, method.toLowerCase(), route) !== undefined;
+}
+
+/**
  * Finds the OpenAPI path template that serves `path` for `method`, as GitHub's router would:
  * literal segments win over parameters; a final `{path}`/`{ref}`-style parameter may span slashes.
  * Query strings are ignored. Returns undefined when no documented or aliased route matches.

@@ -2,6 +2,7 @@ import { ExternalError, ImmutableRecordConflict } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
 import type { TelemetryRecord } from "./envelope.js";
 import { planEmit, type EmitPlan } from "./plan-emit.js";
+import { takeTurn } from "./take-turn.js";
 import {
   backoffDelayMs,
   classifyWriteFailure,
@@ -9,6 +10,8 @@ import {
   type RetryPolicy,
   type WriteFailure,
 } from "./retry-policy.js";
+
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 
 export interface EmitOptions extends Partial<RetryPolicy> {
   /** Waits `ms`; injected so tests never really sleep. */
@@ -42,10 +45,14 @@ export interface EmitResult {
  * emit-engine (DESIGN §5.7): stores one telemetry record, immutably, in the org's telemetry
  * repository. Uncontended it makes exactly one request, a contents `PUT` without `sha` (which only
  * creates). A 409 or 502/503/504 is retried with exponential backoff and full jitter, within
- * `maxAttempts` and `deadlineMs`; a 403/429 waits as GitHub says. A 422 means the file exists: its
+ * `maxAttempts` such failures and `deadlineMs`; a 403/429 waits as GitHub says (within the deadline). A 422 means the file exists: its
  * bytes are read and compared — identical is success (re-emits are idempotent, and so is a retry
  * after a write that landed but whose answer was lost), different is `ImmutableRecordConflict` and
  * the stored record stays as it is.
+ *
+ * Writes through one client to one telemetry repository take turns (GitHub asks for contents
+ * writes to be serial), so concurrent emits in one process do not conflict with each other; the
+ * backoff handles other processes. The deadline starts when a write's turn comes.
  *
  * Refusals (cross-org, same repository, invalid record or path, forbidden details) happen before
  * any request. Octokit's own retries are switched off for the write so that every retry is counted
@@ -59,6 +66,14 @@ export async function emitRecord(
   options: EmitOptions = {},
 ): Promise<EmitResult> {
   const plan = planEmit(input);
+  // GitHub asks for contents writes to one repository to be made serially; writes from this client
+  // take turns, so they never conflict with each other, and only other writers cause 409s.
+  return takeTurn(github, `${plan.owner}/${plan.repo}`.toLowerCase(), () =>
+    writePlanned(github, plan, options),
+  );
+}
+
+async function writePlanned(github: GitHub, plan: EmitPlan, options: EmitOptions): Promise<EmitResult> {
   const policy: RetryPolicy = {
     maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
     deadlineMs: options.deadlineMs ?? DEFAULT_RETRY_POLICY.deadlineMs,
@@ -73,6 +88,7 @@ export async function emitRecord(
   let retries = 0;
   for (let attempt = 1; ; attempt += 1) {
     let failure: WriteFailure & { error: unknown };
+    const sentAt = now();
     try {
       const response = await github.rest.repos.createOrUpdateFileContents({
         owner: plan.owner,
@@ -96,14 +112,16 @@ export async function emitRecord(
     }
     if (verdict.kind === "fatal") throw writeFailed(plan, failure, attempt);
 
+    // Conflicts and outages spend the attempt budget; a rate limit is GitHub saying when to come
+    // back, so it only spends time (the deadline), never less than a second per wait.
     let waitMs: number;
     if (verdict.kind === "wait") {
-      waitMs = verdict.waitMs;
+      waitMs = Math.max(verdict.waitMs, MIN_RATE_LIMIT_WAIT_MS);
     } else {
       retries += 1;
-      waitMs = backoffDelayMs(retries, policy, random);
+      if (retries >= policy.maxAttempts) throw writeFailed(plan, failure, attempt, "attempts exhausted");
+      waitMs = backoffDelayMs(retries, policy, random, now() - sentAt);
     }
-    if (attempt >= policy.maxAttempts) throw writeFailed(plan, failure, attempt, "attempts exhausted");
     if (now() + waitMs > deadline) {
       throw writeFailed(
         plan,

@@ -62,4 +62,11 @@ describe("backoffDelayMs", () => {
     expect(backoffDelayMs(3, policy, () => 0.5)).toBe(200);
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
   });
+
+  it("widens the spread to the latency of the failed write on a slow server", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 5_000 };
+    expect(backoffDelayMs(1, policy, () => 0.5, 700)).toBe(350);
+    expect(backoffDelayMs(3, policy, () => 0.5, 700)).toBe(1_400);
+    expect(backoffDelayMs(1, policy, () => 0.5, 20)).toBe(50);
+  });
 });

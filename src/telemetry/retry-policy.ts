@@ -4,7 +4,10 @@
  */
 
 export interface RetryPolicy {
-  /** Writes attempted at most, the first one included. */
+  /**
+   * Writes that may end in a conflict or an outage (409, 502/503/504, no answer) before giving up,
+   * the first one included. Rate-limited answers are bounded by the deadline instead.
+   */
   maxAttempts: number;
   /** Total time budget from the first attempt; no wait may end after it. */
   deadlineMs: number;
@@ -81,11 +84,20 @@ export function rateLimitWaitMs(
 }
 
 /**
- * Exponential backoff with full jitter: a uniform wait in [0, min(cap, base · 2^(retry-1))). The
- * jitter spreads writers that collided, so they do not collide again in lockstep.
+ * Exponential backoff with full jitter: a uniform wait in [0, min(cap, unit · 2^(retry-1))), where
+ * the unit is the larger of `baseDelayMs` and how long the failed write took. The jitter spreads
+ * writers that collided so they do not collide again in lockstep; scaling by the observed latency
+ * keeps the spread wide enough for a slow server, where a few fixed milliseconds would make every
+ * retry collide again.
  */
-export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+export function backoffDelayMs(
+  retry: number,
+  policy: RetryPolicy,
+  random: () => number,
+  observedLatencyMs = 0,
+): number {
+  const unit = Math.max(policy.baseDelayMs, observedLatencyMs);
+  const ceiling = Math.min(policy.maxDelayMs, unit * 2 ** Math.max(0, retry - 1));
   return Math.floor(Math.min(Math.max(random(), 0), 0.999999) * ceiling);
 }
 

@@ -1,3 +1,87 @@
 import type { CommandTable } from "../command.js";
 
-export const commands: CommandTable = {};
+const EXIT_CODES = "Exit codes: 0 ok · 2 refused input or problems found · 3 GitHub failed.";
+const ENDPOINT = "GitHub: GITHUB_API_URL (else the running local GitHub); token: GITHUB_TOKEN or GH_TOKEN.";
+
+export const commands: CommandTable = {
+  emit: {
+    summary: "store an engine's one telemetry record in the org's telemetry repository",
+    usage: `Usage: task-assistant telemetry emit --engine NAME --target-repo O/R --telemetry-repo O/T
+         --correlation-id ID --engine-ref REF --result FILE [--job NAME] [--generated-at TIME]
+
+Builds the engine's telemetry record (envelope v1) from its result file and writes it, immutably, to
+telemetry/v1/repos/<O>-<R>/<date>/<ID>/<NAME>.json in O/T with one contents PUT. Conflicts (409)
+and 502/503/504 are retried with jittered backoff; rate limits are waited out as GitHub says.
+A missing, empty or invalid result file still yields exactly one record, with ok=false and a
+reason naming the problem. The record's generated_at is the result file's modification time
+(or --generated-at), so running the same emit again is idempotent: an identical stored record
+counts as success; a different one is a conflict and is never overwritten.
+
+Refused before any request: O/T of another owner than O/R, O/T equal to O/R, an invalid path
+segment (engine, correlation id, ...), a record that would be invalid.
+
+Options:
+  --engine NAME           engine name, the record's file name (e.g. validate, self-test)
+  --target-repo O/R       the monitored repository
+  --telemetry-repo O/T    the org's telemetry repository (same owner as O/R)
+  --correlation-id ID     the run's correlation id
+  --engine-ref REF        the engine_ref the run is pinned to
+  --result FILE           the engine's result JSON (tool, version, ok, summary, checks, actions)
+  --job NAME              the source job name (default: the engine name)
+  --generated-at TIME     ISO 8601 time for the record (default: the result file's mtime)
+
+In GitHub Actions (GITHUB_ACTIONS=true) the source is github-actions with GITHUB_WORKFLOW,
+GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT; elsewhere it is local.
+${ENDPOINT}
+Exit codes: 0 record stored (also when it says ok=false) · 2 refused, or a different record is
+already stored at the path · 3 GitHub did not take the write (safe to run again).
+
+Example:
+  task-assistant telemetry emit --engine validate --target-repo acme/widgets \\
+    --telemetry-repo acme/telemetry --correlation-id 9187-1 --engine-ref v1.4.0 --result result.json
+`,
+    load: () => import("../telemetry/emit.js"),
+  },
+  validate: {
+    summary: "check every record and file under telemetry/v1/repos/",
+    usage: `Usage: task-assistant telemetry validate DIR [--json]
+       task-assistant telemetry validate --repo O/T [--ref REF] [--json]
+
+Checks a telemetry repository, from a checkout (DIR, its top directory) or through the API:
+each record against envelope v1; file name = <engine_name>.json = event.category; correlation
+directory = correlation_id; date directory = UTC date of generated_at; <owner>-<repo> directory =
+entity; ok, event.action and a non-null reason agree; no owner+repo object and no top-level event
+in details; canonical bytes; and no unexpected files or directories (.keep included).
+Each problem is printed with its file.
+
+${ENDPOINT}
+${EXIT_CODES}
+`,
+    load: () => import("../telemetry/validate.js"),
+  },
+  list: {
+    summary: "list the records of a telemetry repository",
+    usage: `Usage: task-assistant telemetry list --repo O/T [--target O/R] [--since DATE] [--ref REF] [--json]
+
+Lists records in path order: generated_at, ok/FAILED, target, correlation id, engine, engine_ref
+and the reason of failures. --target keeps one monitored repository; --since keeps date
+directories on or after DATE (YYYY-MM-DD). Invalid files are counted on stderr.
+
+${ENDPOINT}
+${EXIT_CODES}
+`,
+    load: () => import("../telemetry/list.js"),
+  },
+  show: {
+    summary: "print one stored record exactly as stored",
+    usage: `Usage: task-assistant telemetry show PATH --repo O/T [--ref REF]
+
+Prints the record at PATH (telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine>.json)
+byte for byte; problems with it are printed to stderr.
+
+${ENDPOINT}
+${EXIT_CODES}
+`,
+    load: () => import("../telemetry/show.js"),
+  },
+};

@@ -1,0 +1,155 @@
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { UsageError } from "../../errors.js";
+import { buildEnvelope, type TelemetrySource } from "../../telemetry/envelope.js";
+import { emitRecord } from "../../telemetry/emit-engine.js";
+import { isValidCorrelationId, isValidEngineName } from "../../telemetry/record-path.js";
+import { failureOutcome, resultFileOutcome, type ResultOutcome } from "../../telemetry/result-outcome.js";
+import { parseCommandArgs, requireFlag } from "../args.js";
+import type { CliIO } from "../command.js";
+import { repoFlag, telemetryGitHub } from "./telemetry-github.js";
+
+const COMMAND = "telemetry emit";
+
+/**
+ * `task-assistant telemetry emit`: turns an engine's result file into its one telemetry record and
+ * stores it through emit-engine. A missing, empty or invalid result still yields one ok=false
+ * record. Exit 0 once the record is stored (created, or already there with the same bytes), 2 on
+ * refused input or an immutable-record conflict, 3 when GitHub could not take the write.
+ */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      engine: { type: "string" },
+      "target-repo": { type: "string" },
+      "telemetry-repo": { type: "string" },
+      "correlation-id": { type: "string" },
+      "engine-ref": { type: "string" },
+      result: { type: "string" },
+      job: { type: "string" },
+      "generated-at": { type: "string" },
+    },
+    COMMAND,
+  );
+  const engine = requireFlag(values.engine, "engine", COMMAND).trim();
+  if (!isValidEngineName(engine)) {
+    throw new UsageError(`--engine ${JSON.stringify(engine)} is not an engine name`, {
+      hint: "use lowercase words joined by hyphens, e.g. validate or self-test",
+    });
+  }
+  const target = repoFlag(values["target-repo"], "target-repo", COMMAND);
+  const telemetryRepo = repoFlag(values["telemetry-repo"], "telemetry-repo", COMMAND);
+  const correlationId = requireFlag(values["correlation-id"], "correlation-id", COMMAND).trim();
+  if (!isValidCorrelationId(correlationId)) {
+    throw new UsageError(`--correlation-id ${JSON.stringify(correlationId)} is not a valid correlation id`, {
+      hint: "start with a letter or digit, then letters, digits, '.', '_' or '-', at most 128 characters",
+    });
+  }
+  const engineRef = requireFlag(values["engine-ref"], "engine-ref", COMMAND).trim();
+  const resultFile = requireFlag(values.result, "result", COMMAND);
+  const job = values.job?.trim() || engine;
+
+  const { outcome, producedAt } = await readOutcome(
+    resolve(io.cwd, resultFile),
+    resultFile,
+    engine,
+    engineRef,
+  );
+  const generatedAt =
+    values["generated-at"] !== undefined ? parseTime(values["generated-at"]) : (producedAt ?? new Date());
+  const record = buildEnvelope({
+    generated_at: generatedAt,
+    correlation_id: correlationId,
+    engine_name: engine,
+    engine_ref: engineRef,
+    target_repo: `${target.owner}/${target.repo}`,
+    source: sourceFromEnv(io.env, engine, job),
+    ok: outcome.ok,
+    reason: outcome.reason,
+    details: outcome.details,
+  });
+
+  const github = await telemetryGitHub(io.env);
+  const result = await emitRecord(
+    github,
+    { telemetry_repo: `${telemetryRepo.owner}/${telemetryRepo.repo}`, record },
+    {
+      onRetry: (event) =>
+        io.stderr(
+          `retrying telemetry write in ${event.waitMs} ms (attempt ${event.attempt}: ${event.status ?? "no answer"}, ${event.cause})\n`,
+        ),
+    },
+  );
+  const how = result.outcome === "created" ? "created" : "already stored with the same bytes";
+  io.stdout(
+    `${telemetryRepo.owner}/${telemetryRepo.repo}:${result.path} ${how} (ok=${String(record.ok)}, ${result.attempts} attempt${result.attempts === 1 ? "" : "s"})\n`,
+  );
+  if (!record.ok) io.stderr(`note: the record says ok=false: ${record.event.reason ?? ""}\n`);
+  return 0;
+}
+
+/**
+ * Reads the result file. Its modification time is the record's `generated_at`, so emitting the same
+ * result again (after a crash, a kill, a lost answer) produces the same bytes and is idempotent.
+ */
+async function readOutcome(
+  path: string,
+  shown: string,
+  engine: string,
+  engineRef: string,
+): Promise<{ outcome: ResultOutcome; producedAt?: Date }> {
+  let bytes: Uint8Array | undefined;
+  let producedAt: Date | undefined;
+  try {
+    producedAt = (await stat(path)).mtime;
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") {
+      return {
+        outcome: failureOutcome(
+          { engine_name: engine, version: engineRef },
+          `result file ${shown} cannot be read: ${code ?? (error as Error).message}`,
+          "result.readable",
+        ),
+      };
+    }
+  }
+  return {
+    outcome: resultFileOutcome({ file: shown, bytes, engine_name: engine, version: engineRef }),
+    producedAt,
+  };
+}
+
+/** Where the run happened: GitHub Actions (`GITHUB_ACTIONS=true`) or a local command line. */
+export function sourceFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  engine: string,
+  job: string,
+): TelemetrySource {
+  if (env.GITHUB_ACTIONS === "true") {
+    const digits = (value: string | undefined) =>
+      value !== undefined && /^[0-9]+$/.test(value) ? value : undefined;
+    const runId = digits(env.GITHUB_RUN_ID);
+    const runAttempt = digits(env.GITHUB_RUN_ATTEMPT);
+    return {
+      runner: "github-actions",
+      workflow: env.GITHUB_WORKFLOW?.trim() || `engine-${engine}`,
+      job,
+      ...(runId === undefined ? {} : { run_id: runId }),
+      ...(runAttempt === undefined ? {} : { run_attempt: runAttempt }),
+    };
+  }
+  return { runner: "local", workflow: `engine-${engine}`, job };
+}
+
+function parseTime(text: string): Date {
+  const instant = new Date(text);
+  if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new UsageError(`--generated-at ${JSON.stringify(text)} is not an ISO 8601 time`, {
+      hint: "write e.g. 2026-11-21T22:37:56.123Z",
+    });
+  }
+  return instant;
+}

@@ -1,0 +1,295 @@
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ExternalError, ImmutableRecordConflict, PolicyError, ValidationError } from "../../src/errors.js";
+import { createGitHub } from "../../src/github/octokit.js";
+import { recordPathOf, serializeRecord, type TelemetryRecord } from "../../src/telemetry/envelope.js";
+import { emitRecord } from "../../src/telemetry/emit-engine.js";
+import {
+  aRecord,
+  aResult,
+  CONTENTS_PUT,
+  gitEnv,
+  startTelemetryWorld,
+  virtualTime,
+  type TelemetryWorld,
+} from "./telemetry-world.js";
+
+const run = promisify(execFile);
+
+let world: TelemetryWorld;
+beforeAll(async () => {
+  world = await startTelemetryWorld();
+});
+afterAll(async () => {
+  await world.stop();
+});
+beforeEach(async () => {
+  await world.clearFaults();
+  await world.resetStats();
+});
+
+async function storedText(path: string): Promise<string | undefined> {
+  try {
+    const { data } = await world.github.rest.repos.getContent({ owner: "acme", repo: "telemetry", path });
+    return Buffer.from((data as { content: string }).content, "base64").toString("utf8");
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
+describe("emitRecord against the local GitHub", () => {
+  it("stores an uncontended record with exactly one request: one contents PUT, no .keep", async () => {
+    const record = aRecord({ correlation_id: "uncontended-1" });
+    const result = await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record });
+
+    expect(result).toMatchObject({
+      path: "telemetry/v1/repos/acme-widgets/2026-11-21/uncontended-1/validate.json",
+      outcome: "created",
+      attempts: 1,
+    });
+    expect(result.commit_sha).toMatch(/^[0-9a-f]{40}$/);
+    const stats = await world.stats();
+    expect(stats.total).toBe(1);
+    expect(stats.by_route).toEqual({ [CONTENTS_PUT]: { "201": 1 } });
+    expect(await storedText(result.path)).toBe(serializeRecord(record));
+  });
+
+  it("treats a re-emit of the same record as success and still holds one file", async () => {
+    const record = aRecord({ correlation_id: "re-emit-1" });
+    await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record });
+    const again = await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record });
+
+    expect(again).toEqual({ path: recordPathOf(record), outcome: "identical", attempts: 1 });
+    const { data } = await world.github.rest.repos.getContent({
+      owner: "acme",
+      repo: "telemetry",
+      path: "telemetry/v1/repos/acme-widgets/2026-11-21/re-emit-1",
+    });
+    expect((data as Array<{ name: string }>).map((entry) => entry.name)).toEqual(["validate.json"]);
+  });
+
+  it("refuses different content at the same path and leaves the stored record untouched", async () => {
+    const first = aRecord({ correlation_id: "conflict-1" });
+    const second = aRecord({
+      correlation_id: "conflict-1",
+      ok: false,
+      details: aResult({ ok: false, summary: "broken" }),
+    });
+    await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record: first });
+
+    const attempt = emitRecord(world.github, { telemetry_repo: "acme/telemetry", record: second });
+    await expect(attempt).rejects.toBeInstanceOf(ImmutableRecordConflict);
+    await expect(attempt).rejects.toMatchObject({ exitCode: 2 });
+    expect(await storedText(recordPathOf(first))).toBe(serializeRecord(first));
+  });
+
+  it("waits exactly as long as a secondary-limit 403 says, then writes", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 403, retry_after: 37, count: 1 });
+    const time = virtualTime();
+    const retries: unknown[] = [];
+    const result = await emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "secondary-1" }) },
+      { sleep: time.sleep, now: time.now, random: () => 0.5, onRetry: (event) => retries.push(event) },
+    );
+
+    expect(result).toMatchObject({ outcome: "created", attempts: 2 });
+    expect(time.sleeps).toEqual([37_000]);
+    expect(retries).toEqual([{ attempt: 1, status: 403, waitMs: 37_000, cause: "rate-limited" }]);
+    expect((await world.stats()).by_route[CONTENTS_PUT]).toEqual({ "201": 1, "403": 1 });
+  });
+
+  it("gives up at once when the wait GitHub asks for would pass the deadline", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 429, retry_after: 3600, count: 1 });
+    const time = virtualTime();
+    const attempt = emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "deadline-1" }) },
+      { sleep: time.sleep, now: time.now, deadlineMs: 60_000 },
+    );
+    await expect(attempt).rejects.toBeInstanceOf(ExternalError);
+    await expect(attempt).rejects.toThrow(/deadline/);
+    expect(time.sleeps).toEqual([]);
+    expect((await world.stats()).total).toBe(1);
+  });
+
+  it("retries conflicts with growing, jittered waits and stops after maxAttempts", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
+    const time = virtualTime();
+    const attempt = emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "exhausted-1" }) },
+      { sleep: time.sleep, now: time.now, random: () => 0.75 },
+    );
+    await expect(attempt).rejects.toThrow(/failed after 8 attempts \(HTTP 409; attempts exhausted\)/);
+    // Full jitter at 0.75 of a ceiling of 100 ms doubling up to 5 s.
+    expect(time.sleeps).toEqual([75, 150, 300, 600, 1200, 2400, 3750]);
+    expect((await world.stats()).by_route).toEqual({ [CONTENTS_PUT]: { "409": 8 } });
+  });
+
+  it("retries 503 and then succeeds, with Octokit's own retries switched off", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 503, count: 2 });
+    const time = virtualTime();
+    const result = await emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "unavailable-1" }) },
+      { sleep: time.sleep, now: time.now, random: () => 0 },
+    );
+    expect(result).toMatchObject({ outcome: "created", attempts: 3 });
+    expect((await world.stats()).by_route).toEqual({ [CONTENTS_PUT]: { "201": 1, "503": 2 } });
+  });
+
+  it("does not retry what would fail again (404: no such telemetry repository)", async () => {
+    const attempt = emitRecord(world.github, {
+      telemetry_repo: "acme/missing",
+      record: aRecord({ correlation_id: "missing-1" }),
+    });
+    await expect(attempt).rejects.toMatchObject({ exitCode: 3, status: 404 });
+    expect((await world.stats()).total).toBe(1);
+  });
+});
+
+describe("refusals happen before any request", () => {
+  const refusals: Array<
+    [string, () => { telemetry_repo: string; record: TelemetryRecord }, new (...args: never[]) => Error]
+  > = [
+    [
+      "a telemetry repository of another org",
+      () => ({ telemetry_repo: "globex/telemetry", record: aRecord() }),
+      PolicyError,
+    ],
+    [
+      "the monitored repository as telemetry repository",
+      () => ({ telemetry_repo: "acme/widgets", record: aRecord() }),
+      PolicyError,
+    ],
+    [
+      "an invalid path segment",
+      () => ({ telemetry_repo: "acme/telemetry", record: { ...aRecord(), correlation_id: "../../../etc" } }),
+      ValidationError,
+    ],
+    [
+      "an owner+repo object deep in the result, before a clean last object",
+      () => {
+        const record = aRecord();
+        record.details = {
+          ...record.details,
+          checks: [
+            { id: "a", outcome: "PASS", details: { nested: [{ owner: "globex", repo: "secrets" }] } },
+            { id: "b", outcome: "PASS", details: { clean: true } },
+          ],
+        };
+        return { telemetry_repo: "acme/telemetry", record };
+      },
+      ValidationError,
+    ],
+    [
+      "a top-level event key in the result",
+      () => {
+        const record = aRecord();
+        record.details = { ...record.details, event: { action: "labeled" } };
+        return { telemetry_repo: "acme/telemetry", record };
+      },
+      ValidationError,
+    ],
+  ];
+
+  it.each(refusals)("refuses %s and makes no request", async (_name, input, type) => {
+    await expect(emitRecord(world.github, input())).rejects.toBeInstanceOf(type);
+    expect((await world.stats()).total).toBe(0);
+  });
+});
+
+describe("eight concurrent writers under injected faults", () => {
+  it(
+    "stores exactly the 500 intended records, none lost or duplicated, every write in the history",
+    { timeout: 600_000 },
+    async () => {
+      // GitHub's content-creation limit (80/min) would make this a test of patience, not of the writer.
+      await world.setLimits({
+        content_creation_per_minute: 1_000_000,
+        content_creation_per_hour: 1_000_000,
+        reset_windows: true,
+      });
+      await world.addFaults(
+        { route: CONTENTS_PUT, status: 409, probability: 0.3 },
+        { route: CONTENTS_PUT, status: 503, probability: 0.05 / 0.7 },
+      );
+      const engines = ["preflight", "validate", "materialize", "enforce", "self-test"] as const;
+      const records = Array.from({ length: 500 }, (_, index) =>
+        aRecord({
+          correlation_id: `load-${Math.floor(index / engines.length)}`,
+          engine_name: engines[index % engines.length],
+          generated_at: new Date(Date.parse("2026-11-20T23:59:00.000Z") + index * 997),
+          details: aResult({ tool: engines[index % engines.length], summary: `record ${index}` }),
+        }),
+      );
+      const queue = [...records.keys()];
+      const results: Array<{ path: string; outcome: string; commit_sha?: string }> = [];
+      // Each writer has its own client, as separate runners would, so they really contend for the
+      // branch on top of the injected faults. The attempt budget is raised from 8 so that giving up
+      // (a chance of about 0.5^n per record here) does not happen in 500 records; what is under test
+      // is that retried writes land exactly once and byte for byte.
+      const writer = async () => {
+        const github = createGitHub({ baseUrl: world.server.url, auth: world.token });
+        for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+          results[index] = await emitRecord(
+            github,
+            { telemetry_repo: "acme/telemetry", record: records[index] },
+            { maxAttempts: 60, baseDelayMs: 20, maxDelayMs: 1_000 },
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, writer));
+      await world.clearFaults();
+
+      expect(results.filter((result) => result.outcome === "created")).toHaveLength(500);
+      const stats = await world.stats();
+      expect(stats.by_route[CONTENTS_PUT]["201"]).toBe(500);
+      expect(stats.by_route[CONTENTS_PUT]["409"]).toBeGreaterThan(100);
+      expect(stats.by_route[CONTENTS_PUT]["503"]).toBeGreaterThan(5);
+
+      const checkout = await world.clone();
+      const stored = await listFiles(join(checkout, "telemetry/v1/repos"));
+      const intended = new Map(records.map((record) => [recordPathOf(record), serializeRecord(record)]));
+      const written = stored.filter((path) => path.includes("/load-"));
+      expect(written.sort()).toEqual([...intended.keys()].sort());
+      for (const path of written) {
+        expect(await readFile(join(checkout, path), "utf8")).toBe(intended.get(path));
+      }
+      const { stdout } = await run("git", ["rev-list", "HEAD"], { cwd: checkout, env: gitEnv() });
+      const history = new Set(stdout.trim().split("\n"));
+      for (const result of results) expect(history.has(result.commit_sha!)).toBe(true);
+      const { stdout: added } = await run(
+        "git",
+        [
+          "log",
+          "--diff-filter=A",
+          "--name-only",
+          "--format=",
+          "--",
+          "telemetry/v1/repos/acme-widgets/*/load-*",
+        ],
+        { cwd: checkout, env: gitEnv() },
+      );
+      // Each record path was added exactly once: no duplicate commits, no rewrites.
+      const additions = added.split("\n").filter(Boolean);
+      expect(additions).toHaveLength(500);
+      expect(new Set(additions).size).toBe(500);
+    },
+  );
+});
+
+async function listFiles(root: string, prefix = "telemetry/v1/repos"): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const path = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...(await listFiles(join(root, entry.name), path)));
+    else files.push(path);
+  }
+  return files;
+}

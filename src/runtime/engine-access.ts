@@ -16,7 +16,7 @@ export interface EngineAccess {
 
 export const ENGINE_ACCESS: Readonly<Record<EngineName, EngineAccess>> = {
   preflight: { target: { contents: "read" }, telemetry: {} },
-  validate: { target: { contents: "read" }, telemetry: {} },
+  validate: { target: { contents: "read", issues: "read" }, telemetry: {} },
   materialize: { target: { contents: "read", issues: "write" }, telemetry: {} },
   enforce: { target: { contents: "read", issues: "write" }, telemetry: {} },
   "self-test": { target: { contents: "read", issues: "read" }, telemetry: {} },

@@ -11,10 +11,18 @@ export interface EngineCatalog {
 
 export type EngineLoader = () => Promise<unknown>;
 
+/** Each engine's module, imported only when a run needs it (a validate run never loads the dashboard). */
+const ENGINE_MODULES: Readonly<Record<CatalogEngineName, EngineLoader>> = {
+  validate: () => import("../engines/validate/index.js"),
+  materialize: () => import("../engines/materialize/index.js"),
+  enforce: () => import("../engines/enforce/index.js"),
+  "self-test": () => import("../engines/self-test/index.js"),
+  dashboard: () => import("../engines/dashboard/index.js"),
+};
+
 /**
- * The engine catalog: `src/engines/<name>/index.js`, each exporting `engine: Engine`, imported only
- * when a run needs it (a validate run never loads the dashboard). `loaders` replaces modules by name,
- * for tests and for hosts embedding extra engines.
+ * The engine catalog: `src/engines/<name>/index.js`, each exporting `engine: Engine`, loaded lazily.
+ * `loaders` replaces modules by name, for tests and for hosts embedding extra engines.
  *
  * @example await createEngineCatalog().load("validate")
  */
@@ -28,7 +36,7 @@ export function createEngineCatalog(
         return Promise.reject(new InternalError(`"${String(name)}" is not an engine of the catalog`));
       let engine = loaded.get(name);
       if (engine === undefined) {
-        const loader = loaders[name] ?? (() => import(`../engines/${name}/index.js`));
+        const loader = loaders[name] ?? ENGINE_MODULES[name];
         engine = loader().then((module) => engineOf(module, name));
         loaded.set(name, engine);
       }

@@ -2,17 +2,15 @@ import type { TelemetrySource } from "../telemetry/envelope.js";
 import type { Clock } from "../util/clock.js";
 import type { Check, EngineName } from "./engine.js";
 import type { EngineCatalog } from "./engine-catalog.js";
-import { runPreflight } from "./preflight.js";
+import { runPreflight, type PreflightInput } from "./preflight.js";
 import type { RecordWriter } from "./record-writer.js";
 import type { LoadedRegistry } from "./registry-source.js";
 import { runEngine, writeOutcome, type EngineOutcome } from "./run-engine.js";
-import type { RunCredentials } from "./run-credentials.js";
+import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";
 
-export interface RunDeps {
+export interface RecordDeps {
   readonly credentials: RunCredentials;
-  readonly registry: LoadedRegistry;
-  readonly catalog: EngineCatalog;
   readonly writer: RecordWriter;
   readonly clock: Clock;
   /** The `source` block of each record (local runner, or the Actions workflow/job/run). */
@@ -20,10 +18,21 @@ export interface RunDeps {
   readonly version: string;
 }
 
+export interface RunDeps extends RecordDeps {
+  readonly registry: LoadedRegistry;
+  readonly catalog: EngineCatalog;
+}
+
 export interface PreflightReport extends EngineOutcome {
   /** Every failing check as `id: why`; null when preflight passed. */
   readonly reason: string | null;
   readonly checks: readonly Check[];
+  /** The telemetry repository the engines will write to (when resolved). */
+  readonly telemetry_repo: string | undefined;
+  /** Engines may start: every check passed and the preflight record was written. */
+  readonly passed: boolean;
+  /** The client that writes the run's records (reaches only the telemetry repository). */
+  readonly record_client: RepoClient | undefined;
 }
 
 export interface RunReport {
@@ -33,56 +42,72 @@ export interface RunReport {
   /** No engine started: preflight failed, or its record could not be written. */
   readonly halted: boolean;
   readonly telemetry_repo: string | undefined;
-  readonly preflight: PreflightReport;
+  readonly preflight: Omit<PreflightReport, "record_client">;
   /** The engines after preflight that ran, in order (empty when halted). */
   readonly engines: readonly EngineOutcome[];
 }
 
 /**
- * Executes a plan (seed §2): preflight first; if it fails, or its record cannot be written, no engine
- * starts. Otherwise the plan's engines run one after another, each isolated from the others' failures,
- * each leaving exactly one record in the same correlation directory, all with the plan's engine_ref.
+ * Runs preflight and writes its record: ok=true or ok=false, whenever a telemetry repository in the
+ * target's org was resolved and may be written. When there is none, nothing is written anywhere and
+ * the report says why (the caller prints it).
  */
-export async function executeRun(plan: RunPlan, deps: RunDeps): Promise<RunReport> {
+export async function recordPreflight(
+  plan: PreflightInput["plan"],
+  deps: RecordDeps & { readonly registry: LoadedRegistry },
+): Promise<PreflightReport> {
   const preflight = await runPreflight({
     plan,
     registry: deps.registry,
     credentials: deps.credentials,
     version: deps.version,
   });
-  const base = { reason: preflight.reason, checks: preflight.result.checks };
   const recordClient = preflight.telemetry_client;
-  let preflightOutcome: EngineOutcome;
-  if (preflight.record_repo !== undefined && recordClient !== undefined) {
-    preflightOutcome = await writeOutcome(
-      "preflight",
-      { ok: preflight.ok, reason: preflight.reason, details: preflight.result },
-      plan,
-      preflight.record_repo,
-      { ...deps, recordClient },
-    );
-  } else {
-    preflightOutcome = {
+  const common = {
+    reason: preflight.reason,
+    checks: preflight.result.checks,
+    telemetry_repo: preflight.telemetry_repo,
+    record_client: recordClient,
+  };
+  if (preflight.record_repo === undefined || recordClient === undefined) {
+    return {
       engine: "preflight",
       ok: false,
       summary: preflight.result.summary,
       record: "failed",
-      record_error: `not recorded: no telemetry repository preflight may write to (${describeCheck(preflight.result.checks, "telemetry.")})`,
+      record_error: `not recorded: there is no telemetry repository preflight may write to (${firstFailure(preflight.result.checks, "telemetry.")})`,
+      passed: false,
+      ...common,
     };
   }
-  const report = { ...preflightOutcome, ...base };
-  const recorded = preflightOutcome.record !== "failed";
-  if (!preflight.ok || !recorded || recordClient === undefined || preflight.telemetry_repo === undefined) {
+  const outcome = await writeOutcome(
+    "preflight",
+    { ok: preflight.ok, reason: preflight.reason, details: preflight.result },
+    plan,
+    preflight.record_repo,
+    { ...deps, recordClient },
+  );
+  return { ...outcome, passed: preflight.ok && outcome.record !== "failed", ...common };
+}
+
+/**
+ * Executes a plan (seed §2): preflight first; if it fails, or its record cannot be written, no engine
+ * starts. Otherwise the plan's engines run one after another, each isolated from the others'
+ * failures, each leaving exactly one record in the same correlation directory, all with the plan's
+ * engine_ref.
+ */
+export async function executeRun(plan: RunPlan, deps: RunDeps): Promise<RunReport> {
+  const { record_client: recordClient, ...preflight } = await recordPreflight(plan, deps);
+  if (!preflight.passed || recordClient === undefined || preflight.telemetry_repo === undefined) {
     return {
       plan,
       ok: false,
       halted: true,
       telemetry_repo: preflight.telemetry_repo,
-      preflight: report,
+      preflight,
       engines: [],
     };
   }
-
   const telemetryRepo = preflight.telemetry_repo;
   const engines: EngineOutcome[] = [];
   for (const name of plan.engines) {
@@ -94,12 +119,12 @@ export async function executeRun(plan: RunPlan, deps: RunDeps): Promise<RunRepor
     ok: engines.every((outcome) => outcome.ok && outcome.record !== "failed"),
     halted: false,
     telemetry_repo: telemetryRepo,
-    preflight: report,
+    preflight,
     engines,
   };
 }
 
-function describeCheck(checks: readonly Check[], prefix: string): string {
+function firstFailure(checks: readonly Check[], prefix: string): string {
   const failed = checks.find((check) => check.id.startsWith(prefix) && check.outcome === "FAIL");
   if (failed === undefined) return "unknown";
   const message = (failed.details as { message?: unknown } | undefined)?.message;

@@ -11,7 +11,11 @@ import { gitBlobSha } from "../util/git-blob-sha.js";
  * token, so the infra repository can stay private.
  */
 export type RegistrySource =
-  | { readonly kind: "file"; readonly path: string }
+  | {
+      readonly kind: "file";
+      readonly path: string;
+      /** How records name it (default: the path). */ readonly label?: string;
+    }
   | { readonly kind: "infra-repo"; readonly repo: string; readonly github: GitHub };
 
 export type LoadedRegistry =
@@ -36,8 +40,11 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
     }
     return {
       kind: "loaded",
-      snapshot: readRegistry(bytes.toString("utf8"), { sha: gitBlobSha(bytes), file: source.path }),
-      source: source.path,
+      snapshot: readRegistry(bytes.toString("utf8"), {
+        sha: gitBlobSha(bytes),
+        file: source.label ?? source.path,
+      }),
+      source: source.label ?? source.path,
     };
   }
   const where = `${source.repo}:${REGISTRY_PATH}`;

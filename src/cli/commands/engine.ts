@@ -1,3 +1,33 @@
 import type { CommandTable } from "../command.js";
 
-export const commands: CommandTable = {};
+export const commands: CommandTable = {
+  run: {
+    summary: "run one engine and write its one record (what the engine workflows call)",
+    usage: `Usage: task-assistant engine run NAME --target-repo OWNER/REPO --telemetry-repo OWNER/NAME
+         --correlation-id ID --engine-ref REF [--issue N] [--config-ref REF] [--runtime-mode MODE]
+         [--dry-run] [--json]
+       task-assistant engine run preflight --target-repo OWNER/REPO --correlation-id ID --engine-ref REF
+         --mode MODE (--infra-repo OWNER/REPO | --registry FILE) [--config-ref REF] [--runtime-mode MODE]
+
+Engines: validate, materialize, enforce, self-test, dashboard, and preflight (which reads the
+registry, checks the run's invariants, and writes the step outputs ok and telemetry_repo).
+Whatever happens to the engine, it gets exactly one record: an ok=false one when it crashes.
+
+Options:
+  --target-repo OWNER/REPO     the repository the run is for
+  --telemetry-repo OWNER/NAME  the org's telemetry repository, as preflight resolved it
+  --correlation-id ID          the run's id (the telemetry directory)
+  --engine-ref REF             the ref this code was checked out at (a tag or SHA in marketplace mode)
+  --issue N                    enforce: the issue to work on
+  --config-ref REF             the commit whose .github/task-assistant.yml is read (default branch if absent)
+  --mode MODE                  preflight: the run's mode (validate, materialize, enforce, self-test)
+  --infra-repo, --registry     preflight: where the registry is read (see \`dispatch --help\`)
+  --runtime-mode MODE          marketplace (default) or development
+  --dry-run                    report, change nothing, write no record
+  --json                       print the outcome as JSON
+
+Exit codes: 0 ok · 1 the engine failed or its record could not be written · 2 refused input · 3 GitHub failed.
+`,
+    load: () => import("../runtime/engine-run-command.js"),
+  },
+};

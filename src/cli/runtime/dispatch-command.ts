@@ -1,0 +1,48 @@
+import { jsonOut, parseCommandArgs } from "../args.js";
+import type { CliIO } from "../command.js";
+import { createEngineCatalog } from "../../runtime/engine-catalog.js";
+import { executeRun } from "../../runtime/execute-run.js";
+import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
+import { systemClock } from "../../util/clock.js";
+import { appendStepSummary, readActionsEnv, recordSource } from "./actions-env.js";
+import { formatRunMarkdown, formatRunTable, runReportJson } from "./format-run-report.js";
+import { githubAccessFromEnv } from "./github-access.js";
+import { packageVersion } from "./package-info.js";
+import { PLAN_FLAGS, planFromFlags } from "./plan-flags.js";
+import { readChosenRegistry, registryChoice } from "./registry-flags.js";
+
+const FLAGS = {
+  ...PLAN_FLAGS,
+  registry: { type: "string" },
+  "infra-repo": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+/**
+ * `task-assistant dispatch`: the whole run in this process — plan, preflight, engines, one record
+ * each — against `GITHUB_API_URL` or the local GitHub. Exit 0 all ok, 1 preflight or an engine
+ * failed, 2 refused.
+ */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(args, FLAGS, "dispatch");
+  const actions = readActionsEnv(io.env);
+  const choice = registryChoice(values, io.env, "dispatch");
+  const plan = await planFromFlags(values, io, actions, "dispatch");
+  const access = await githubAccessFromEnv(io.env);
+  const registry = await readChosenRegistry(choice, access, io.cwd);
+  const report = await executeRun(plan, {
+    credentials: access.credentials,
+    registry,
+    catalog: createEngineCatalog(),
+    writer: plan.dry_run ? dryRunRecordWriter : emitRecordWriter(),
+    clock: systemClock,
+    source: recordSource(actions, () => "task-assistant-dispatch"),
+    version: await packageVersion(),
+  });
+  io.stdout(values.json ? jsonOut(runReportJson(report)) : formatRunTable(report));
+  if (report.halted && report.preflight.record === "failed")
+    io.stderr(`error: ${report.preflight.summary}\n`);
+  await appendStepSummary(actions, formatRunMarkdown(report));
+  return report.ok ? 0 : 1;
+}

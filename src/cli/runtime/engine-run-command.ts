@@ -1,0 +1,225 @@
+import { ExternalError, PolicyError, UsageError } from "../../errors.js";
+import { createEngineCatalog } from "../../runtime/engine-catalog.js";
+import { ENGINE_NAMES, type EngineName } from "../../runtime/engine.js";
+import { levelsOf, RECORD_ACCESS } from "../../runtime/engine-access.js";
+import { checkEngineRef } from "../../runtime/engine-ref-policy.js";
+import { normalizeCorrelationId } from "../../runtime/correlation-id.js";
+import { recordPreflight } from "../../runtime/execute-run.js";
+import { enginesForMode } from "../../runtime/mode-engines.js";
+import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
+import { parseRepoName, sameOwner } from "../../runtime/repo-name.js";
+import { runEngine, type EngineOutcome } from "../../runtime/run-engine.js";
+import { RUN_MODES, RUNTIME_MODES, type RunMode, type RuntimeMode } from "../../runtime/run-plan.js";
+import { systemClock } from "../../util/clock.js";
+import { jsonOut, parseCommandArgs } from "../args.js";
+import type { CliIO } from "../command.js";
+import { appendStepSummary, readActionsEnv, recordSource, writeStepOutputs } from "./actions-env.js";
+import { outcomeMarkdown, outcomeTable } from "./format-run-report.js";
+import { githubAccessFromEnv } from "./github-access.js";
+import { packageVersion } from "./package-info.js";
+import { readChosenRegistry, registryChoice } from "./registry-flags.js";
+
+const FLAGS = {
+  "target-repo": { type: "string" },
+  "telemetry-repo": { type: "string" },
+  "correlation-id": { type: "string" },
+  "engine-ref": { type: "string" },
+  "runtime-mode": { type: "string" },
+  issue: { type: "string" },
+  "config-ref": { type: "string" },
+  mode: { type: "string" },
+  registry: { type: "string" },
+  "infra-repo": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+const COMMAND = "engine run";
+
+/**
+ * `task-assistant engine run NAME`: one engine and its one record, what each engine workflow runs.
+ * `preflight` additionally resolves the telemetry repository and reports `ok` and `telemetry_repo`
+ * as step outputs for the engine jobs. Exit 0 ok, 1 the engine (or preflight) failed or its record
+ * could not be written, 2 refused.
+ */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, FLAGS, COMMAND, { min: 1, max: 1 });
+  const name = positionals[0] as EngineName;
+  if (!ENGINE_NAMES.includes(name))
+    throw new UsageError(`unknown engine "${positionals[0]}"`, {
+      hint: `engines: ${ENGINE_NAMES.join(", ")}`,
+    });
+  const target = repoFlag(values["target-repo"], "target-repo");
+  const correlation = normalizeCorrelationId(flag(values["correlation-id"], "correlation-id"));
+  if (!correlation.ok)
+    throw new UsageError(`--correlation-id: ${correlation.message}`, { hint: correlation.hint });
+  const engineRef = flag(values["engine-ref"], "engine-ref").trim();
+  const runtimeMode = runtimeModeFlag(values["runtime-mode"]);
+  const issue = issueFlag(values.issue, name === "enforce");
+  const actions = readActionsEnv(io.env);
+  const version = await packageVersion();
+  const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter();
+  const source = recordSource(actions, (engine) => `engine-${engine}`);
+
+  if (name === "preflight") {
+    const mode = modeFlag(values.mode);
+    const choice = registryChoice(values, io.env, COMMAND);
+    const access = await githubAccessFromEnv(io.env);
+    const registry = await readChosenRegistry(choice, access, io.cwd);
+    const { record_client: _client, ...report } = await recordPreflight(
+      {
+        target_repo: target,
+        mode,
+        engines: enginesForMode(mode),
+        engine_ref: engineRef,
+        runtime_mode: runtimeMode,
+        engine_ref_policy: checkEngineRef(engineRef, runtimeMode),
+        correlation_id: correlation.value,
+        ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
+      },
+      { credentials: access.credentials, registry, writer, clock: systemClock, source, version },
+    );
+    await writeStepOutputs(actions, {
+      ok: String(report.passed),
+      telemetry_repo: report.telemetry_repo ?? "",
+    });
+    await report_(
+      io,
+      actions,
+      values.json === true,
+      report,
+      report.passed ? [] : [report.reason ?? report.record_error ?? ""],
+    );
+    if (report.record === "failed") io.stderr(`error: ${report.summary}\n  ${report.record_error ?? ""}\n`);
+    return report.passed ? 0 : 1;
+  }
+
+  const telemetry = repoFlag(values["telemetry-repo"], "telemetry-repo");
+  if (!sameOwner(telemetry, target))
+    throw new PolicyError(
+      `--telemetry-repo ${telemetry} is not in ${target.split("/")[0]}; cross-org telemetry is forbidden`,
+      {
+        hint: "pass the telemetry repository preflight resolved for this run",
+      },
+    );
+  const verdict = checkEngineRef(engineRef, runtimeMode);
+  if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
+
+  const access = await githubAccessFromEnv(io.env);
+  const [owner] = target.split("/");
+  let recordClient;
+  try {
+    recordClient = await access.credentials.clientFor(
+      owner,
+      [telemetry.split("/")[1]],
+      levelsOf(RECORD_ACCESS),
+    );
+  } catch (error) {
+    if (!(error instanceof ExternalError)) throw error;
+    throw new ExternalError(`no token can write ${name}'s record to ${telemetry}: ${error.message}`, {
+      status: error.status,
+      hint: "the engine was not started: without a record it must not run",
+      cause: error,
+    });
+  }
+  const outcome = await runEngine(
+    name,
+    {
+      target_repo: target,
+      correlation_id: correlation.value,
+      engine_ref: engineRef,
+      dry_run: values["dry-run"] === true,
+      ...(issue === undefined ? {} : { issue_number: issue }),
+      ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
+    },
+    telemetry,
+    {
+      catalog: createEngineCatalog(),
+      credentials: access.credentials,
+      recordClient,
+      writer,
+      clock: systemClock,
+      source,
+      version,
+    },
+  );
+  const ok = outcome.ok && outcome.record !== "failed";
+  await writeStepOutputs(actions, { ok: String(ok) });
+  await report_(
+    io,
+    actions,
+    values.json === true,
+    outcome,
+    ok ? [] : [outcome.record_error ?? outcome.summary],
+  );
+  return ok ? 0 : 1;
+}
+
+async function report_(
+  io: CliIO,
+  actions: ReturnType<typeof readActionsEnv>,
+  json: boolean,
+  outcome: EngineOutcome,
+  failures: string[],
+): Promise<void> {
+  io.stdout(json ? jsonOut(outcome) : `${outcomeTable([outcome]).join("\n")}\n`);
+  await appendStepSummary(
+    actions,
+    [
+      `### Task Assistant: ${outcome.engine}`,
+      "",
+      ...outcomeMarkdown([outcome]),
+      "",
+      ...failures.filter(Boolean),
+      "",
+    ].join("\n"),
+  );
+}
+
+function flag(value: string | undefined, name: string): string {
+  if (value === undefined || value.trim() === "")
+    throw new UsageError(`--${name} is required`, { hint: `see \`task-assistant ${COMMAND} --help\`` });
+  return value;
+}
+
+function repoFlag(value: string | undefined, name: string): string {
+  const text = flag(value, name).trim();
+  const parsed = parseRepoName(text);
+  if (parsed === undefined)
+    throw new UsageError(`--${name} ${JSON.stringify(text)} is not owner/repo`, { hint: "pass OWNER/REPO" });
+  return `${parsed.owner}/${parsed.repo}`;
+}
+
+function runtimeModeFlag(value: string | undefined): RuntimeMode {
+  const mode = value?.trim() || "marketplace";
+  if (!RUNTIME_MODES.includes(mode as RuntimeMode))
+    throw new UsageError(`--runtime-mode ${mode} is not one of ${RUNTIME_MODES.join(", ")}`, {
+      hint: "use marketplace (release tags and SHAs) or development (any ref)",
+    });
+  return mode as RuntimeMode;
+}
+
+function modeFlag(value: string | undefined): RunMode {
+  const mode = flag(value, "mode").trim();
+  if (!RUN_MODES.includes(mode as RunMode))
+    throw new UsageError(`--mode ${mode} is not one of ${RUN_MODES.join(", ")}`, {
+      hint: "pass the mode the dispatcher planned",
+    });
+  return mode as RunMode;
+}
+
+function issueFlag(value: string | undefined, needed: boolean): number | undefined {
+  const text = value?.trim() ?? "";
+  if (text === "") {
+    if (needed)
+      throw new UsageError("--issue is required for enforce", {
+        hint: "pass the issue number the event was for",
+      });
+    return undefined;
+  }
+  if (!/^[1-9]\d{0,9}$/.test(text))
+    throw new UsageError(`--issue ${JSON.stringify(text)} is not an issue number`, {
+      hint: "pass a positive integer",
+    });
+  return Number(text);
+}

@@ -1,0 +1,186 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ExternalError, InternalError, PolicyError, ValidationError } from "../errors.js";
+import type { GitHub } from "../github/octokit.js";
+import { gitBlobSha } from "../util/git-blob-sha.js";
+import { DISPATCH_WORKFLOW_PATH } from "./app-repository.js";
+import { checkDispatchTemplate } from "./check-dispatch-template.js";
+import { checkEngineRef } from "./engine-ref-policy.js";
+import { pinDispatchTemplate } from "./pin-dispatch-template.js";
+import { planInstall, type DesiredHostFile, type InstallPlan } from "./plan-install.js";
+import { HOST_CONFIG_PATH } from "./route-event.js";
+import type { RuntimeMode } from "./run-plan.js";
+
+export interface InstallRequest {
+  readonly repo: string;
+  readonly ref: string;
+  readonly runtime_mode: RuntimeMode;
+  readonly dry_run: boolean;
+  /** Directory holding `task-assistant-dispatch.yml` and the starter `task-assistant.yml`. */
+  readonly templates_dir: string;
+}
+
+export interface InstallResult extends InstallPlan {
+  readonly repo: string;
+  readonly ref: string;
+  readonly branch: string;
+  /** The install commit; undefined when nothing changed or in a dry run. */
+  readonly commit_sha: string | undefined;
+  readonly dry_run: boolean;
+}
+
+/** Characters a ref may have to be written into a workflow's shell line and `uses:` safely. */
+const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
+
+/** How often the commit is re-planned when the branch moved under it (a compare-and-swap). */
+const ATTEMPTS = 3;
+
+/**
+ * Installs Task Assistant into a host repository in one commit made through the git data API (a tree
+ * with both files, a commit, a fast-forward of the default branch): the starter config when the
+ * repository has none, and the dispatcher workflow pinned to `ref`. Idempotent: a second install of
+ * the same ref changes nothing and makes no commit. Floating refs are refused in marketplace mode.
+ */
+export async function installHost(github: GitHub, request: InstallRequest): Promise<InstallResult> {
+  const desired = await desiredFiles(request);
+  const [owner, name] = request.repo.split("/");
+  const branch = await defaultBranch(github, owner, name);
+  for (let attempt = 1; ; attempt += 1) {
+    const head = await branchHead(github, owner, name, branch);
+    const current = new Map<string, string | undefined>();
+    for (const file of desired)
+      current.set(file.path, await blobShaAt(github, owner, name, file.path, head.commit));
+    const plan = planInstall(desired, current);
+    const result = { ...plan, repo: request.repo, ref: request.ref, branch, dry_run: request.dry_run };
+    if (plan.writes.length === 0 || request.dry_run) return { ...result, commit_sha: undefined };
+    const tree = await github.rest.git.createTree({
+      owner,
+      repo: name,
+      base_tree: head.tree,
+      tree: plan.writes.map((file) => ({
+        path: file.path,
+        mode: "100644",
+        type: "blob",
+        content: file.text,
+      })),
+    });
+    const commit = await github.rest.git.createCommit({
+      owner,
+      repo: name,
+      message: `Install Task Assistant ${request.ref}\n\nThe dispatcher workflow is pinned to ${request.ref}: every engine of every run executes that release.`,
+      tree: tree.data.sha,
+      parents: [head.commit],
+    });
+    try {
+      await github.rest.git.updateRef({
+        owner,
+        repo: name,
+        ref: `heads/${branch}`,
+        sha: commit.data.sha,
+        force: false,
+      });
+      return { ...result, commit_sha: commit.data.sha };
+    } catch (error) {
+      // Someone pushed in between: plan again on the new head (never force).
+      if (statusOf(error) !== 422 || attempt >= ATTEMPTS)
+        throw githubFailure(`could not move ${branch} of ${request.repo}`, error);
+    }
+  }
+}
+
+/** The two files as they should be: the dispatcher pinned to `ref` (checked), and the starter config. */
+async function desiredFiles(request: InstallRequest): Promise<DesiredHostFile[]> {
+  const verdict = checkEngineRef(request.ref, request.runtime_mode);
+  if (!verdict.ok)
+    throw new PolicyError(`refusing to install ${request.ref}: ${verdict.reason}`, { hint: verdict.hint });
+  if (!SAFE_REF.test(request.ref))
+    throw new PolicyError(
+      `refusing to install ${JSON.stringify(request.ref)}: it would be written into a workflow`,
+      {
+        hint: "use a ref made of letters, digits, '.', '_', '/' and '-'",
+      },
+    );
+  const template = await readTemplate(request.templates_dir, "task-assistant-dispatch.yml");
+  const config = await readTemplate(request.templates_dir, "task-assistant.yml");
+  const dispatcher = pinDispatchTemplate(template, request.ref);
+  const check = checkDispatchTemplate(dispatcher, DISPATCH_WORKFLOW_PATH, {
+    expectedRef: request.ref,
+    allowFloatingRef: request.runtime_mode === "development",
+  });
+  if (check.problems.length > 0)
+    throw new ValidationError(`the dispatcher template cannot be pinned to ${request.ref}`, check.problems, {
+      hint: "this is a packaging defect; nothing was written",
+    });
+  return [
+    { path: HOST_CONFIG_PATH, text: config, sha: gitBlobSha(config), policy: "create-only" },
+    { path: DISPATCH_WORKFLOW_PATH, text: dispatcher, sha: gitBlobSha(dispatcher), policy: "ensure" },
+  ];
+}
+
+async function readTemplate(dir: string, file: string): Promise<string> {
+  try {
+    return await readFile(join(dir, file), "utf8");
+  } catch (error) {
+    throw new InternalError(`the host template ${file} is missing from ${dir}`, { cause: error });
+  }
+}
+
+async function defaultBranch(github: GitHub, owner: string, repo: string): Promise<string> {
+  try {
+    return (await github.rest.repos.get({ owner, repo })).data.default_branch;
+  } catch (error) {
+    throw githubFailure(`cannot read ${owner}/${repo}`, error);
+  }
+}
+
+async function branchHead(github: GitHub, owner: string, repo: string, branch: string) {
+  let commitSha: string;
+  try {
+    commitSha = (await github.rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404 || status === 409)
+      throw new ExternalError(`${owner}/${repo} has no commit on ${branch} yet`, {
+        status,
+        hint: "create the repository with an initial commit (for example a README), then install",
+        cause: error,
+      });
+    throw githubFailure(`cannot read ${branch} of ${owner}/${repo}`, error);
+  }
+  const commit = await github.rest.git.getCommit({ owner, repo, commit_sha: commitSha });
+  return { commit: commitSha, tree: commit.data.tree.sha };
+}
+
+async function blobShaAt(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  path: string,
+  ref: string,
+): Promise<string | undefined> {
+  try {
+    const { data } = await github.rest.repos.getContent({ owner, repo, path, ref });
+    return Array.isArray(data) ? "(directory)" : data.sha;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw githubFailure(`cannot read ${path} of ${owner}/${repo}`, error);
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function githubFailure(what: string, error: unknown): ExternalError {
+  const status = statusOf(error);
+  return new ExternalError(
+    `${what}${status === undefined ? "" : ` (HTTP ${status})`}: ${(error as Error).message}`,
+    {
+      status,
+      cause: error,
+      hint:
+        status === 404 ? "check the repository name and that the token can write its contents" : undefined,
+    },
+  );
+}

@@ -1,7 +1,7 @@
 import { InternalError, TaskAssistantError } from "../errors.js";
 import { splitRepo } from "../github/octokit.js";
-import type { Action, Check, EngineName, EngineResult } from "../runtime/engine.js";
-import { httpStatusOf } from "./load-host-config.js";
+import type { Action, Check, EngineContext, EngineName, EngineResult } from "../runtime/engine.js";
+import { httpStatusOf, type ConfigLocation } from "./load-host-config.js";
 
 /** Version of the result shape (DESIGN §5.5) the config-driven engines write. */
 export const RESULT_VERSION = "1.0";
@@ -53,4 +53,27 @@ export function targetOf(targetRepo: string): { owner: string; repo: string } {
   if (target === undefined)
     throw new InternalError(`target_repo "${targetRepo}" is not of the form owner/repo`);
   return target;
+}
+
+/**
+ * Runs one I/O step of an engine: its value, or the FAIL check `id` when GitHub refused or failed
+ * (a bug still throws), so every exit path of an engine is a result.
+ *
+ * @example const inventory = await attempt("repo.inventory", () => readRepoInventory(github, target));
+ */
+export async function attempt<T>(
+  id: string,
+  step: () => Promise<T>,
+): Promise<{ value: T } | { failed: Check }> {
+  try {
+    return { value: await step() };
+  } catch (error) {
+    if (!isExpectedFailure(error)) throw error;
+    return { failed: failureCheck(id, error) };
+  }
+}
+
+/** Where an engine reads the host config: the target repository, at `config_ref` when the run has one. */
+export function configLocation(ctx: EngineContext): ConfigLocation {
+  return { ...targetOf(ctx.target_repo), ...(ctx.config_ref === undefined ? {} : { ref: ctx.config_ref }) };
 }

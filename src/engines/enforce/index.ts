@@ -1,15 +1,10 @@
-import { engineResult, failureCheck, isExpectedFailure, targetOf } from "../../config/engine-report.js";
+import { attempt, configLocation, engineResult, targetOf } from "../../config/engine-report.js";
 import { configFailureSummary, configValidityChecks } from "../../config/host-checks.js";
-import { readHostConfig, type HostConfigRead } from "../../config/read-host-config.js";
+import { readHostConfig } from "../../config/read-host-config.js";
 import { readMilestones } from "../../config/read-repo-inventory.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
 import { applyEnforcement } from "./apply-enforcement.js";
-import {
-  bindMilestone,
-  NO_ENFORCEMENT_CHECK,
-  type EnforcementPlan,
-  type IssueSnapshot,
-} from "./enforcement-plan.js";
+import { bindMilestone, NO_ENFORCEMENT_CHECK } from "./enforcement-plan.js";
 import { planEnforcement } from "./plan-enforcement.js";
 import { readIssue } from "./read-issue.js";
 
@@ -34,13 +29,9 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
   };
   const stop = (summary: string, checks: Check[]) => engineResult("enforce", summary, checks, [], extra);
 
-  let config: HostConfigRead;
-  try {
-    config = await readHostConfig(ctx.github, { ...target, ...refOf(ctx) });
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop("Configuration could not be read", [failureCheck("config.load", error)]);
-  }
+  const loaded = await attempt("config.load", () => readHostConfig(ctx.github, configLocation(ctx)));
+  if ("failed" in loaded) return stop("Configuration could not be read", [loaded.failed]);
+  const config = loaded.value;
   const checks = configValidityChecks(config);
   if (config.status !== "valid") return stop(configFailureSummary(config), checks);
   if (config.config.enforcement === undefined) {
@@ -57,49 +48,31 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
     ]);
   }
 
-  let issue: IssueSnapshot;
-  try {
-    issue = await readIssue(ctx.github, target, issueNumber);
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop(`Issue #${issueNumber} could not be read`, [...checks, failureCheck("issue.load", error)]);
-  }
+  const read = await attempt("issue.load", () => readIssue(ctx.github, target, issueNumber));
+  if ("failed" in read) return stop(`Issue #${issueNumber} could not be read`, [...checks, read.failed]);
+  const issue = read.value;
   checks.push({
     id: "issue.load",
     outcome: "PASS",
     details: { number: issue.number, labels: issue.labels, milestone: issue.milestone?.title ?? null },
   });
 
-  let plan: EnforcementPlan = planEnforcement(config.config, issue);
+  let plan = planEnforcement(config.config, issue);
   if (plan.write?.milestone !== undefined) {
-    try {
-      plan = bindMilestone(plan, await readMilestones(ctx.github, target));
-    } catch (error) {
-      if (!isExpectedFailure(error)) throw error;
-      return stop("Milestones could not be read", [
-        ...checks,
-        ...plan.checks,
-        failureCheck("milestones.load", error),
-      ]);
+    // The mapped milestone's number is only needed, and only looked up, when the milestone changes.
+    const milestones = await attempt("milestones.load", () => readMilestones(ctx.github, target));
+    if ("failed" in milestones) {
+      return stop("Milestones could not be read", [...checks, ...plan.checks, milestones.failed]);
     }
+    plan = bindMilestone(plan, milestones.value);
   }
-  try {
-    await applyEnforcement(ctx.github, target, plan, ctx.dry_run);
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop(`Issue #${issue.number} could not be updated`, [
-      ...checks,
-      ...plan.checks,
-      failureCheck("issue.write", error),
-    ]);
+  const written = await attempt("issue.write", () => applyEnforcement(ctx.github, target, plan, ctx.dry_run));
+  if ("failed" in written) {
+    return stop(`Issue #${issue.number} could not be updated`, [...checks, ...plan.checks, written.failed]);
   }
   const summary =
     ctx.dry_run && plan.write !== undefined ? `Dry run: ${lowerFirst(plan.summary)}` : plan.summary;
   return engineResult("enforce", summary, [...checks, ...plan.checks], plan.actions, extra);
-}
-
-function refOf(ctx: EngineContext): { ref?: string } {
-  return ctx.config_ref === undefined ? {} : { ref: ctx.config_ref };
 }
 
 function lowerFirst(text: string): string {

@@ -1,3 +1,4 @@
+import { isExpectedFailure } from "../../config/engine-report.js";
 import type { GitHub } from "../../github/octokit.js";
 import type { MaterializeStep } from "../../config/plan-materialization.js";
 
@@ -25,6 +26,7 @@ export async function applyMaterialization(
     try {
       await applyStep(github, target, step);
     } catch (error) {
+      if (!isExpectedFailure(error)) throw error;
       return { applied, failed: { step, error }, notAttempted: steps.slice(index + 1) };
     }
     applied.push(step);

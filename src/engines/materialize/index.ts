@@ -1,4 +1,4 @@
-import { engineResult, failureCheck, isExpectedFailure, targetOf } from "../../config/engine-report.js";
+import { attempt, configLocation, engineResult, failureCheck, targetOf } from "../../config/engine-report.js";
 import {
   CLOSED_MILESTONE_HINT,
   configFailureSummary,
@@ -11,7 +11,7 @@ import {
   type MaterializationPlan,
   type MaterializeStep,
 } from "../../config/plan-materialization.js";
-import { readHostConfig, type HostConfigRead } from "../../config/read-host-config.js";
+import { readHostConfig } from "../../config/read-host-config.js";
 import { readRepoInventory } from "../../config/read-repo-inventory.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
 import { applyMaterialization, type MaterializeOutcome } from "./apply-materialization.js";
@@ -33,29 +33,16 @@ async function runMaterialize(ctx: EngineContext): Promise<EngineResult> {
   const extra = { dry_run: ctx.dry_run };
   const stop = (summary: string, checks: Check[]) => engineResult("materialize", summary, checks, [], extra);
 
-  let config: HostConfigRead;
-  try {
-    config = await readHostConfig(ctx.github, {
-      ...target,
-      ...(ctx.config_ref === undefined ? {} : { ref: ctx.config_ref }),
-    });
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop("Configuration could not be read", [failureCheck("config.load", error)]);
-  }
+  const loaded = await attempt("config.load", () => readHostConfig(ctx.github, configLocation(ctx)));
+  if ("failed" in loaded) return stop("Configuration could not be read", [loaded.failed]);
+  const config = loaded.value;
   const checks = configValidityChecks(config);
   if (config.status !== "valid") return stop(configFailureSummary(config), checks);
 
-  let plan: MaterializationPlan;
-  try {
-    plan = planMaterialization(config.config, await readRepoInventory(ctx.github, target));
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop("Labels and milestones could not be listed", [
-      ...checks,
-      failureCheck("repo.inventory", error),
-    ]);
-  }
+  const inventory = await attempt("repo.inventory", () => readRepoInventory(ctx.github, target));
+  if ("failed" in inventory)
+    return stop("Labels and milestones could not be listed", [...checks, inventory.failed]);
+  const plan = planMaterialization(config.config, inventory.value);
   const outcome = await applyMaterialization(ctx.github, target, plan.steps, ctx.dry_run);
   checks.push(...outcomeChecks(plan, outcome, ctx.dry_run));
   const actions = planActions(ctx.dry_run ? plan.steps : outcome.applied);

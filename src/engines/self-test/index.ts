@@ -1,4 +1,4 @@
-import { engineResult, failureCheck, isExpectedFailure, targetOf } from "../../config/engine-report.js";
+import { attempt, configLocation, engineResult, targetOf } from "../../config/engine-report.js";
 import {
   configChecks,
   configFailureSummary,
@@ -6,8 +6,8 @@ import {
   inventoryChecks,
   planActions,
 } from "../../config/host-checks.js";
-import { planMaterialization, type MaterializationPlan } from "../../config/plan-materialization.js";
-import { readHostConfig, type HostConfigRead } from "../../config/read-host-config.js";
+import { planMaterialization } from "../../config/plan-materialization.js";
+import { readHostConfig } from "../../config/read-host-config.js";
 import { readRepoInventory } from "../../config/read-repo-inventory.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
 
@@ -25,29 +25,16 @@ async function runSelfTest(ctx: EngineContext): Promise<EngineResult> {
   const target = targetOf(ctx.target_repo);
   const stop = (summary: string, checks: Check[]) => engineResult("self-test", summary, checks, []);
 
-  let config: HostConfigRead;
-  try {
-    config = await readHostConfig(ctx.github, {
-      ...target,
-      ...(ctx.config_ref === undefined ? {} : { ref: ctx.config_ref }),
-    });
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop("Configuration could not be read", [failureCheck("config.load", error)]);
-  }
+  const loaded = await attempt("config.load", () => readHostConfig(ctx.github, configLocation(ctx)));
+  if ("failed" in loaded) return stop("Configuration could not be read", [loaded.failed]);
+  const config = loaded.value;
   const checks = configChecks(config);
   if (config.status !== "valid") return stop(configFailureSummary(config), checks);
 
-  let plan: MaterializationPlan;
-  try {
-    plan = planMaterialization(config.config, await readRepoInventory(ctx.github, target));
-  } catch (error) {
-    if (!isExpectedFailure(error)) throw error;
-    return stop("Labels and milestones could not be listed", [
-      ...checks,
-      failureCheck("repo.inventory", error),
-    ]);
-  }
+  const inventory = await attempt("repo.inventory", () => readRepoInventory(ctx.github, target));
+  if ("failed" in inventory)
+    return stop("Labels and milestones could not be listed", [...checks, inventory.failed]);
+  const plan = planMaterialization(config.config, inventory.value);
   checks.push(...inventoryChecks(plan));
   const wouldDo = describeSteps(plan.steps);
   return engineResult(

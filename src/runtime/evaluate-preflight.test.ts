@@ -173,7 +173,7 @@ describe("evaluatePreflight", () => {
         token: {
           target: {
             kind: "granted",
-            permissions: { contents: "read", metadata: "read" },
+            permissions: { contents: "read", issues: "read", metadata: "read" },
             repositories: ["widgets"],
           },
           telemetry: { kind: "granted", permissions: { contents: "write" }, repositories: ["telemetry"] },

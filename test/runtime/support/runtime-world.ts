@@ -103,6 +103,29 @@ export async function startWorld(registry: string = registryText()): Promise<Tes
       { token: TOKENS.operator, user: "ada" },
       { token: TOKENS.reader, user: "rita" },
     ],
+    // The App, installed on acme and on the infra repository; and a second App that may not write issues.
+    apps: [
+      {
+        slug: "task-assistant",
+        owner: "ops",
+        permissions: { contents: "write", issues: "write", metadata: "read" },
+      },
+      {
+        slug: "task-assistant-lite",
+        owner: "ops",
+        permissions: { contents: "write", issues: "read", metadata: "read" },
+      },
+    ],
+    installations: [
+      { app: "task-assistant", account: "acme", repository_selection: "all" },
+      {
+        app: "task-assistant",
+        account: "ops",
+        repository_selection: "selected",
+        repositories: ["task-assistant-infra"],
+      },
+      { app: "task-assistant-lite", account: "acme", repository_selection: "all" },
+    ],
   });
 }
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonPointer, lineIndex, locateJson, parseJson } from "./parse-json.js";
+import { jsonPointer, lineIndex, locateJson, parseJson, parseSerializedJson } from "./parse-json.js";
 
 function syntaxErrorAt(text: string) {
   const parsed = parseJson(text);
@@ -95,5 +95,17 @@ describe("locateJson", () => {
     expect(at(locations.get("/a~1b")!.keyOffset!)).toEqual({ line: 2, col: 3 });
     expect(at(locations.get("/a~1b/c~0d/1")!.valueOffset)).toEqual({ line: 3, col: 17 });
     expect(jsonPointer(["a/b", "c~d", 1])).toBe("/a~1b/c~0d/1");
+  });
+});
+
+describe("parseSerializedJson", () => {
+  it("takes only text that is exactly the engine's serialization, so duplicates and odd syntax go to parseJson", () => {
+    const value = { b: [1, "x"], a: { c: null } };
+    expect(parseSerializedJson(`${JSON.stringify(value, null, 2)}\n`, 2, true)).toEqual({ value });
+    expect(parseSerializedJson(JSON.stringify(value), 0, false)).toEqual({ value });
+    expect(parseSerializedJson('{\n  "a": 1,\n  "a": 1\n}\n', 2, true)).toBeUndefined();
+    expect(parseSerializedJson('{"a":1.0}', 0, false)).toBeUndefined();
+    expect(parseSerializedJson("{", 0, false)).toBeUndefined();
+    expect(parseSerializedJson(JSON.stringify(value, null, 2), 2, true)).toBeUndefined();
   });
 });

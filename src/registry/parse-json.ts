@@ -358,6 +358,28 @@ export function parseJson(text: string): ParsedJson {
 }
 
 /**
+ * Parses text that is exactly `JSON.stringify(value, null, indent)` (plus the trailing newline
+ * canonical files have, when `newline`), using the engine's native parser and serializer, and
+ * returns undefined for anything else. Such text has no syntax error and no duplicated key (a
+ * repeated member would be missing from the re-serialized text), so it needs none of
+ * `parseJson`'s positions; every other text goes through `parseJson`. This keeps reading the
+ * files the CLI writes fast even in a cold process.
+ */
+export function parseSerializedJson(
+  text: string,
+  indent: 0 | 2,
+  newline: boolean,
+): { value: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const serialized = indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent);
+    return (newline ? `${serialized}\n` : serialized) === text ? { value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The location of every key and value in a JSON text, by JSON pointer (a repeated key keeps its
  * first location). Used only when problems need positions, so valid documents never pay for it.
  * Returns an empty map for text that does not parse.

@@ -41,10 +41,21 @@ export interface RegistrySnapshot {
   enabledRepos(): EnabledOrgRepos[];
 }
 
+const HIT_CACHE_LIMIT = 65_536;
+const ORG_UNREGISTERED_REASON =
+  " is not in the registry; nothing runs for repositories the registry does not name";
+const UNREGISTERED_REASON = " is not; register it with `task-assistant infra register`";
+
+interface OrgIndexEntry {
+  owner: string;
+  telemetry_repo: string;
+  repos: Map<string, RepoIndexEntry> | undefined;
+}
+
 interface RepoIndexEntry {
   owner: string;
   repo: string;
-  resolution?: Resolution;
+  resolution: Resolution | undefined;
 }
 
 /**
@@ -100,15 +111,23 @@ function invalidSnapshot(
 
 function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
   // Keys are lower-cased: GitHub matches owner and repo names case-insensitively, and validation
-  // has already refused two entries that differ only by case.
-  const orgIndex = new Map<string, string>();
-  const repoIndex = new Map<string, RepoIndexEntry>();
+  // has already refused two entries that differ only by case. Each org's repo index is built on
+  // the first lookup in that org, so a one-shot lookup (the CLI, preflight) indexes one org only.
+  const orgIndex = new Map<string, OrgIndexEntry>();
   for (const owner of Object.keys(registry.orgs)) {
-    const lowerOwner = owner.toLowerCase();
-    orgIndex.set(lowerOwner, owner);
-    for (const repo of Object.keys(registry.orgs[owner].repos)) {
-      repoIndex.set(`${lowerOwner}/${repo.toLowerCase()}`, { owner, repo });
+    orgIndex.set(owner.toLowerCase(), {
+      owner,
+      telemetry_repo: registry.orgs[owner].telemetry_repo,
+      repos: undefined,
+    });
+  }
+
+  function repoIndexOf(org: OrgIndexEntry): Map<string, RepoIndexEntry> {
+    const index = new Map<string, RepoIndexEntry>();
+    for (const repo of Object.keys(registry.orgs[org.owner].repos)) {
+      index.set(repo.toLowerCase(), { owner: org.owner, repo, resolution: undefined });
     }
+    return index;
   }
 
   function registered(entry: RepoIndexEntry): Resolution {
@@ -141,6 +160,9 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
   }
 
   let enabled: EnabledOrgRepos[] | undefined;
+  // Registered names as callers spell them, for one-lookup repeats (the fanout resolves the same
+  // names again and again). Bounded, since case variants of one name are unlimited.
+  const hits = new Map<string, Resolution>();
 
   return {
     sha,
@@ -148,28 +170,39 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
     problems: Object.freeze([]),
     registry,
     resolve(fullName) {
-      const hit = repoIndex.get(fullName.toLowerCase());
-      if (hit !== undefined) return (hit.resolution ??= registered(hit));
-      const { owner, repo } = splitFullName(fullName);
-      const registeredOwner = orgIndex.get(owner.toLowerCase());
-      if (registeredOwner === undefined) {
-        return Object.freeze({
+      const seen = hits.get(fullName);
+      if (seen !== undefined) return seen;
+      const slash = fullName.indexOf("/");
+      if (slash <= 0 || slash === fullName.length - 1 || fullName.indexOf("/", slash + 1) !== -1) {
+        splitFullName(fullName);
+      }
+      const owner = fullName.slice(0, slash);
+      const repo = fullName.slice(slash + 1);
+      const org = orgIndex.get(owner.toLowerCase());
+      // Misses build a fresh object each time (never shared), so they need no freezing.
+      if (org === undefined) {
+        return {
           outcome: "ORG_UNREGISTERED",
           owner,
           repo,
           registry_sha: sha,
-          reason: `org ${owner} is not in the registry; nothing runs for repositories the registry does not name`,
-        });
+          reason: `org ${owner}${ORG_UNREGISTERED_REASON}`,
+        };
       }
-      const org = registry.orgs[registeredOwner];
-      return Object.freeze({
+      const hit = (org.repos ??= repoIndexOf(org)).get(repo.toLowerCase());
+      if (hit !== undefined) {
+        const resolution = (hit.resolution ??= registered(hit));
+        if (hits.size < HIT_CACHE_LIMIT) hits.set(fullName, resolution);
+        return resolution;
+      }
+      return {
         outcome: "UNREGISTERED",
-        owner: registeredOwner,
+        owner: org.owner,
         repo,
         telemetry_repo: org.telemetry_repo,
         registry_sha: sha,
-        reason: `org ${registeredOwner} is registered but ${registeredOwner}/${repo} is not; register it with \`task-assistant infra register\``,
-      });
+        reason: `org ${org.owner} is registered but ${org.owner}/${repo}${UNREGISTERED_REASON}`,
+      };
     },
     enabledRepos() {
       enabled ??= Object.keys(registry.orgs)

@@ -2,7 +2,7 @@ import type { Problem } from "../errors.js";
 import { sortKeys } from "../util/canonical-json.js";
 import { ownerNameProblem, repoNameProblem } from "./github-names.js";
 import { locateProblems, syntaxProblem, type PointerProblem } from "./locate-problems.js";
-import { escapePointerToken, parseJson } from "./parse-json.js";
+import { escapePointerToken, parseJson, parseSerializedJson } from "./parse-json.js";
 import {
   CHANGELOG_ACTIONS,
   CURRENT_SCHEMA_VERSION,
@@ -91,7 +91,11 @@ function checkLine(raw: string, index: number, file: string | undefined): Proble
       ),
     ];
   }
-  const parsed = parseJson(raw);
+  const serialized = parseSerializedJson(raw, 0, false);
+  const parsed =
+    serialized !== undefined
+      ? { ok: true as const, value: serialized.value, duplicateKeys: [] }
+      : parseJson(raw);
   if (!parsed.ok) return [{ ...syntaxProblem(raw, parsed.error, file), path: prefix }];
   const problems: PointerProblem[] = parsed.duplicateKeys.map((duplicate) => ({
     path: duplicate.pointer,

@@ -1,7 +1,7 @@
 import type { Problem } from "../errors.js";
-import { ownerNameProblem, repoNameProblem } from "./github-names.js";
+import { isValidRepoName, ownerNameProblem, repoNameProblem } from "./github-names.js";
 import { locateProblems, syntaxProblem, type PointerProblem } from "./locate-problems.js";
-import { escapePointerToken, parseJson } from "./parse-json.js";
+import { escapePointerToken, parseJson, parseSerializedJson } from "./parse-json.js";
 import { REPO_CONTEXTS, REPO_STATES, SUPPORTED_SCHEMA_VERSIONS, type RegistryV2 } from "./registry-types.js";
 
 export type RegistryValidation =
@@ -26,7 +26,11 @@ export function unsupportedSchemaMessage(version: string): string {
  * else is checked, since another version may have another shape.
  */
 export function validateRegistryText(text: string, options: { file?: string } = {}): RegistryValidation {
-  const parsed = parseJson(text);
+  const serialized = parseSerializedJson(text, 2, true);
+  const parsed =
+    serialized !== undefined
+      ? { ok: true as const, value: serialized.value, duplicateKeys: [] }
+      : parseJson(text);
   if (!parsed.ok) return { valid: false, problems: [syntaxProblem(text, parsed.error, options.file)] };
   const problems: PointerProblem[] = parsed.duplicateKeys.map((duplicate) => ({
     path: duplicate.pointer,
@@ -267,11 +271,16 @@ function checkTelemetryRepo(
 function checkRepos(orgPath: string, repos: Record<string, unknown>, problems: PointerProblem[]): void {
   const seen = new Map<string, string>();
   for (const repo of Object.keys(repos)) {
+    const nameValid = isValidRepoName(repo);
+    const lower = repo.toLowerCase();
+    const earlier = seen.get(lower);
+    if (earlier === undefined) seen.set(lower, repo);
+    const entry = repos[repo];
+    // The common case, a well-formed entry, is decided without building any pointer.
+    if (nameValid && earlier === undefined && isWellFormedEntry(entry)) continue;
     const repoPath = `${orgPath}/repos/${escapePointerToken(repo)}`;
     const nameProblem = repoNameProblem(repo);
     if (nameProblem !== undefined) problems.push({ path: repoPath, message: nameProblem, at: "key" });
-    const lower = repo.toLowerCase();
-    const earlier = seen.get(lower);
     if (earlier !== undefined) {
       problems.push({
         path: repoPath,
@@ -279,10 +288,7 @@ function checkRepos(orgPath: string, repos: Record<string, unknown>, problems: P
         hint: "keep one entry",
         at: "key",
       });
-    } else {
-      seen.set(lower, repo);
     }
-    const entry = repos[repo];
     if (!isObject(entry)) {
       problems.push({
         path: repoPath,
@@ -312,6 +318,25 @@ function checkRepos(orgPath: string, repos: Record<string, unknown>, problems: P
     );
     checkText(entry.reason, `${repoPath}/reason`, "reason", "why this entry exists", problems);
   }
+}
+
+/** Exactly the four members, each valid. */
+function isWellFormedEntry(entry: unknown): boolean {
+  if (typeof entry !== "object" || entry === null) return false;
+  let members = 0;
+  for (const key in entry) if (Object.hasOwn(entry, key)) members++;
+  if (members !== 4) return false;
+  const { state, context, process, reason } = entry as Record<string, unknown>;
+  return (
+    (state === "enabled" || state === "disabled") &&
+    (context === "sandbox" || context === "production") &&
+    isNonBlank(process) &&
+    isNonBlank(reason)
+  );
+}
+
+function isNonBlank(value: unknown): boolean {
+  return typeof value === "string" && value.length > 0 && (value.charCodeAt(0) > 32 || value.trim() !== "");
 }
 
 function checkEnum(

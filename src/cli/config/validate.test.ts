@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,5 +140,33 @@ describe("task-assistant config validate", () => {
     expect((await cli(["config", "validate", "a.yml", "b.yml"])).stderr).toMatch(
       /unexpected argument: b\.yml/,
     );
+  });
+});
+
+describe("task-assistant config validate as a process", () => {
+  const bin = new URL("../bin.ts", import.meta.url).pathname;
+  // tsx from this checkout, by path: the child runs in a temporary directory.
+  const tsx = new URL("../../../node_modules/.bin/tsx", import.meta.url).pathname;
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(tsx, [bin, ...args], {
+        cwd: dir,
+        env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it("exits 0 for a valid file and 2 for an invalid one", async () => {
+    await writeFile(join(dir, "good.yml"), VALID);
+    await writeFile(join(dir, "bad.yml"), INVALID);
+    expect((await run(["config", "validate", "good.yml"])).code).toBe(0);
+    const bad = await run(["config", "validate", "bad.yml"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("bad.yml:5:1 /unknownKey: unknown key");
   });
 });

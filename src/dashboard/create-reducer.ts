@@ -52,7 +52,10 @@ export interface DashboardReducer {
   add(path: string, entry: TelemetryRecord | RecordProblems): void;
   /** The dashboards for everything added so far (the reducer can keep going afterwards). */
   result(options: ResultOptions): DashboardSet;
-  /** A JSON-safe copy of the state; `createReducer(options, state)` resumes from it. */
+  /**
+   * The state as JSON-safe data; `createReducer(options, state)` resumes from it. It shares objects
+   * with the reducer: serialise it before adding more records.
+   */
   state(): ReducerState;
 }
 
@@ -66,6 +69,7 @@ export interface DashboardReducer {
  *   reducer.add(path, record); const { index, repos } = reducer.result({ generatedAt, ... });
  */
 export function createReducer(options: ReducerOptions, resume?: ReducerState): DashboardReducer {
+  // `resume` is taken over, not copied: pass freshly parsed state.
   const prefix = `${options.owner}-`;
   const repos = new Map<string, RepoState>();
   const orgProblems = { count: 0, items: [] as { path: string; message: string }[] };
@@ -258,26 +262,43 @@ function sortedEntries<T>(map: Map<string, T>): [string, T][] {
 }
 
 function serializeRepo(repo: RepoState): SerializedRepoState {
-  return structuredClone({
-    runs: sortedEntries(repo.runs),
+  const runsByDay = new Map<string, string[]>();
+  for (const [key, mask] of sortedEntries(repo.runs)) {
+    const slash = key.indexOf("/");
+    const day = key.slice(0, slash);
+    let list = runsByDay.get(day);
+    if (list === undefined) runsByDay.set(day, (list = []));
+    list.push(`${key.slice(slash + 1)}=${mask}`);
+  }
+  // Shares the reducer's objects: callers serialise the state (or drop it) before adding more.
+  return {
+    runs: [...runsByDay].map(([day, list]) => [day, list.join(",")]),
     days: sortedEntries(repo.days),
     engines: sortedEntries(repo.engines),
     reasons: sortedEntries(repo.reasons),
     refs: sortedEntries(repo.refs),
     recent_failures: repo.recent_failures,
     problems: repo.problems,
-  });
+  };
 }
 
+/** Takes ownership of freshly parsed state (no copy: nothing else holds it). */
 function deserializeRepo(serialized: SerializedRepoState): RepoState {
-  const copy = structuredClone(serialized);
+  const runs = new Map<string, number>();
+  for (const [day, packed] of serialized.runs) {
+    if (packed === "") continue;
+    for (const item of packed.split(",")) {
+      const equals = item.lastIndexOf("=");
+      runs.set(`${day}/${item.slice(0, equals)}`, Number(item.slice(equals + 1)));
+    }
+  }
   return {
-    runs: new Map(copy.runs),
-    days: new Map(copy.days),
-    engines: new Map(copy.engines),
-    reasons: new Map(copy.reasons),
-    refs: new Map(copy.refs),
-    recent_failures: copy.recent_failures,
-    problems: copy.problems,
+    runs,
+    days: new Map(serialized.days),
+    engines: new Map(serialized.engines),
+    reasons: new Map(serialized.reasons),
+    refs: new Map(serialized.refs),
+    recent_failures: serialized.recent_failures,
+    problems: serialized.problems,
   };
 }

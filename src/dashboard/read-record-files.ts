@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { classifyRecordFile } from "../telemetry/classify-record-file.js";
 import { parseRecordPath, RECORDS_ROOT } from "../telemetry/record-path.js";
@@ -9,8 +9,14 @@ import type { Checkout } from "./telemetry-checkout.js";
 const NOT_A_RECORD_PATH =
   "does not belong under telemetry/v1/repos/ (records are <owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine>.json)";
 
-/** Files read at once: enough to keep the file system busy, few enough to bound memory. */
-export const READ_CONCURRENCY = 48;
+/**
+ * Files read between two turns of the event loop. Record files are small and, after a clone, in the
+ * page cache: measured on 20,000 of them, synchronous reads took 0.23 s against 0.83 s for callback
+ * reads and 1.7 s for `fs/promises` reads 48 at a time (each async read is four thread-pool round
+ * trips). So files are read synchronously in bounded batches, yielding in between so the git
+ * listing that feeds us keeps streaming.
+ */
+export const READ_BATCH = 256;
 
 /** Every file under `telemetry/v1/repos/` at the checkout's head, streamed from git's index. */
 export function listAllRecordFiles(checkout: Checkout): AsyncGenerator<string> {
@@ -44,39 +50,40 @@ export async function recordChangesBetween(
 }
 
 /**
- * Reads record files from the working tree with bounded concurrency, classifies each (record or
- * problems) and feeds the reducer. The reducer does not care about order, so files are added as
- * their reads complete. Returns how many files were read.
+ * Reads record files from the working tree in bounded batches, classifies each (record or
+ * problems) and feeds the reducer. Returns how many files were read.
  */
 export async function readRecordFiles(
   dir: string,
   paths: AsyncIterable<string> | Iterable<string>,
   reducer: DashboardReducer,
-  concurrency = READ_CONCURRENCY,
 ): Promise<number> {
   let count = 0;
-  const inFlight = new Set<Promise<void>>();
-  const readOne = async (path: string) => {
-    if (parseRecordPath(path) === undefined) {
-      reducer.add(path, { problems: [{ path: "", message: NOT_A_RECORD_PATH }] });
-      return;
-    }
-    let text: string;
-    try {
-      text = await readFile(join(dir, path), "utf8");
-    } catch (error) {
-      reducer.add(path, { problems: [{ path: "", message: `unreadable: ${(error as Error).message}` }] });
-      return;
-    }
-    const entry = classifyRecordFile(path, text);
-    reducer.add(path, entry.kind === "record" ? entry.record : { problems: entry.problems });
-  };
+  let sinceYield = 0;
   for await (const path of paths) {
     count += 1;
-    const task: Promise<void> = readOne(path).finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    readOne(dir, path, reducer);
+    sinceYield += 1;
+    if (sinceYield >= READ_BATCH) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
-  await Promise.all(inFlight);
   return count;
+}
+
+function readOne(dir: string, path: string, reducer: DashboardReducer): void {
+  if (parseRecordPath(path) === undefined) {
+    reducer.add(path, { problems: [{ path: "", message: NOT_A_RECORD_PATH }] });
+    return;
+  }
+  let text: string;
+  try {
+    text = readFileSync(join(dir, path), "utf8");
+  } catch (error) {
+    reducer.add(path, { problems: [{ path: "", message: `unreadable: ${(error as Error).message}` }] });
+    return;
+  }
+  const entry = classifyRecordFile(path, text);
+  reducer.add(path, entry.kind === "record" ? entry.record : { problems: entry.problems });
 }

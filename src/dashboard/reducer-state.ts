@@ -47,9 +47,14 @@ export interface RepoState {
   problems: { count: number; items: TelemetryProblem[] };
 }
 
-/** `RepoState` as JSON: every map becomes a list of `[key, value]` pairs sorted by key. */
+/**
+ * `RepoState` as JSON: every map becomes a list of `[key, value]` pairs sorted by key. Runs, the
+ * one part that grows with the number of records, are packed per day into one string
+ * `"<cid>=<mask>,<cid>=<mask>"` (correlation ids never contain `=` or `,`), which keeps the stored
+ * state small and cheap to parse.
+ */
 export interface SerializedRepoState {
-  runs: [string, number][];
+  runs: [string, string][];
   days: [string, DayState][];
   engines: [string, { success: number; failure: number; last: LastResult }][];
   reasons: [string, ReasonState][];

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalJson } from "../../../src/util/canonical-json.js";
-import { startTestGitHub, type TestGitHub } from "../../support/local-github.js";
+import { startTestGitHub, type SeedInput, type TestGitHub } from "../../support/local-github.js";
 
 /** The tokens of the world's people: the operator can do anything; rita may only read acme's repos. */
 export const TOKENS = {
@@ -72,9 +72,14 @@ async function hostRepo(name: string) {
   };
 }
 
-/** Starts the local GitHub with the world seeded; the caller stops it. */
+/** Starts the local GitHub (held to GitHub's REST contract) with the world seeded; the caller stops it. */
 export async function startWorld(registry: string = registryText()): Promise<TestGitHub> {
-  return startTestGitHub({
+  return startTestGitHub(await worldSeed(registry));
+}
+
+/** The world as a seed: operators, orgs, host and telemetry repositories, the infra repository, Apps. */
+export async function worldSeed(registry: string = registryText()): Promise<SeedInput> {
+  return {
     users: [{ login: "ada", name: "Ada Operator", email: "ada@example.com" }, { login: "rita" }],
     orgs: [
       { login: "ops", members: [{ login: "ada", role: "admin" }] },
@@ -126,7 +131,7 @@ export async function startWorld(registry: string = registryText()): Promise<Tes
       },
       { app: "task-assistant-lite", account: "acme", repository_selection: "all" },
     ],
-  });
+  };
 }
 
 /** The record files under a correlation directory of a repo's telemetry, by name, with their bytes. */

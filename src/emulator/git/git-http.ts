@@ -60,8 +60,14 @@ export async function handleGitHttp(
   try {
     assertAccess(emu.state, principal, repo, { scope: "contents", level: write ? "write" : "read" });
   } catch (error) {
-    const status = error instanceof HttpError ? error.status : 500;
-    deny(res, status, status === 404 ? "Repository not found." : `Permission to ${owner}/${name} denied.`);
+    let status = error instanceof HttpError ? error.status : 500;
+    // Those who can see the repository but not write to it are told so (403), as GitHub's git does.
+    if (status === 404 && roleOf(emu.state, principal, repo) !== undefined) status = 403;
+    deny(
+      res,
+      status,
+      status === 404 ? "Repository not found." : `Permission to ${owner}/${name}.git denied.`,
+    );
     return;
   }
   const fullName = emu.state.fullName(repo);

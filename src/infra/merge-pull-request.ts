@@ -67,28 +67,21 @@ export async function mergeInfraPullRequest(
   const headSha = pull.head.sha;
   const branch = pull.head.ref;
 
-  const files = await callGitHub(`list the files of #${number}`, () =>
-    github.paginate(github.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }),
-  );
-  refuseOtherFiles(
-    files.map((file) => file.filename),
-    MAIN_BRANCH,
-  );
   const { data: mainRef } = await callGitHub(`read ${MAIN_BRANCH}`, () =>
     github.rest.git.getRef({ owner, repo, ref: `heads/${MAIN_BRANCH}` }),
   );
   const mainSha = mainRef.object.sha;
-  const { data: comparison } = await callGitHub(`compare #${number} with ${MAIN_BRANCH}`, () =>
-    github.rest.repos.compareCommits({ owner, repo, base: mainSha, head: headSha }),
-  );
-  if (comparison.behind_by > 0) {
+  // With main in the head's history, the squash merge's tree is exactly the head's tree, which is
+  // what gets validated below.
+  if (!(await historyContains(github, repository, headSha, mainSha))) {
     throw new PolicyError(
-      `pull request #${number} does not contain the latest ${MAIN_BRANCH} (behind by ${comparison.behind_by})`,
+      `pull request #${number} does not contain the latest ${MAIN_BRANCH} (${mainSha.slice(0, 12)})`,
       {
         hint: `update the branch (git merge origin/${MAIN_BRANCH}, re-run \`infra finalize\`), push, and merge again`,
       },
     );
   }
+  refuseOtherFiles(await changedPaths(github, repository, mainSha, headSha), MAIN_BRANCH);
   const base = await filesAtRef(github, repository, mainSha);
   const head = await filesAtRef(github, repository, headSha);
   const verification = verifyRegistryChange(base, head);
@@ -117,6 +110,64 @@ export async function mergeInfraPullRequest(
   });
   const local = await updateLocalMain(root, branch, headSha);
   return { number, branch, sha: merged, added: verification.addedLines.length, ...local };
+}
+
+/** Whether `ancestor` is `head` or one of its first `limit` ancestors (infra branches are short). */
+async function historyContains(
+  github: GitHub,
+  { owner, repo }: { owner: string; repo: string },
+  head: string,
+  ancestor: string,
+  limit = 200,
+): Promise<boolean> {
+  const queue = [head];
+  const seen = new Set<string>();
+  while (queue.length > 0 && seen.size < limit) {
+    const sha = queue.shift() as string;
+    if (sha === ancestor) return true;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    const { data } = await callGitHub(`read commit ${sha.slice(0, 12)}`, () =>
+      github.rest.git.getCommit({ owner, repo, commit_sha: sha }),
+    );
+    queue.push(...data.parents.map((parent) => parent.sha));
+  }
+  return false;
+}
+
+/** Paths whose content or mode differs between two commits, from their full trees. */
+async function changedPaths(
+  github: GitHub,
+  repository: { owner: string; repo: string },
+  base: string,
+  head: string,
+): Promise<string[]> {
+  const [before, after] = [
+    await treeEntries(github, repository, base),
+    await treeEntries(github, repository, head),
+  ];
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((path) => before.get(path) !== after.get(path)).sort();
+}
+
+async function treeEntries(
+  github: GitHub,
+  { owner, repo }: { owner: string; repo: string },
+  commit: string,
+): Promise<Map<string, string>> {
+  const { data } = await callGitHub(`read the tree of ${commit.slice(0, 12)}`, () =>
+    github.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: "true" }),
+  );
+  if (data.truncated) {
+    throw new PolicyError(`the tree of ${commit.slice(0, 12)} is too large to compare through the API`, {
+      hint: "an infra repository holds only the registry, its changelog and a README",
+    });
+  }
+  return new Map(
+    data.tree
+      .filter((entry) => entry.type !== "tree")
+      .map((entry) => [entry.path ?? "", `${entry.mode ?? ""} ${entry.sha ?? ""}`]),
+  );
 }
 
 async function singleOpenPullRequest(

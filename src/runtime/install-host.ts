@@ -88,18 +88,23 @@ export async function installHost(github: GitHub, request: InstallRequest): Prom
   }
 }
 
+/**
+ * Refuses a ref `install` must not pin: a floating ref in marketplace mode, or anything that is not
+ * safe to write into a workflow. Called before any request.
+ */
+export function assertInstallableRef(ref: string, runtimeMode: RuntimeMode): void {
+  const verdict = checkEngineRef(ref, runtimeMode);
+  if (!verdict.ok)
+    throw new PolicyError(`refusing to install ${ref}: ${verdict.reason}`, { hint: verdict.hint });
+  if (!SAFE_REF.test(ref))
+    throw new PolicyError(`refusing to install ${JSON.stringify(ref)}: it would be written into a workflow`, {
+      hint: "use a ref made of letters, digits, '.', '_', '/' and '-'",
+    });
+}
+
 /** The two files as they should be: the dispatcher pinned to `ref` (checked), and the starter config. */
 async function desiredFiles(request: InstallRequest): Promise<DesiredHostFile[]> {
-  const verdict = checkEngineRef(request.ref, request.runtime_mode);
-  if (!verdict.ok)
-    throw new PolicyError(`refusing to install ${request.ref}: ${verdict.reason}`, { hint: verdict.hint });
-  if (!SAFE_REF.test(request.ref))
-    throw new PolicyError(
-      `refusing to install ${JSON.stringify(request.ref)}: it would be written into a workflow`,
-      {
-        hint: "use a ref made of letters, digits, '.', '_', '/' and '-'",
-      },
-    );
+  assertInstallableRef(request.ref, request.runtime_mode);
   const template = await readTemplate(request.templates_dir, "task-assistant-dispatch.yml");
   const config = await readTemplate(request.templates_dir, "task-assistant.yml");
   const dispatcher = pinDispatchTemplate(template, request.ref);

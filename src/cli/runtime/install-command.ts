@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { createGitHub } from "../../github/octokit.js";
-import { installHost } from "../../runtime/install-host.js";
+import { assertInstallableRef, installHost } from "../../runtime/install-host.js";
 import { parseRepoName } from "../../runtime/repo-name.js";
 import { RUNTIME_MODES, type RuntimeMode } from "../../runtime/run-plan.js";
 import { jsonOut, parseCommandArgs } from "../args.js";
@@ -40,6 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--runtime-mode ${runtimeMode} is not one of ${RUNTIME_MODES.join(", ")}`, {
       hint: "use marketplace (release tags and SHAs) or development (any ref)",
     });
+  assertInstallableRef(ref, runtimeMode);
   const access = await githubAccessFromEnv(io.env);
   const [owner, name] = repo.split("/");
   const { token } = await access.tokens.issue({

@@ -40,6 +40,8 @@ export interface LocalGitHubOptions {
   stateDir?: string;
   /** Applied after start (after any persisted state is loaded): a document, or YAML/JSON text. */
   seed?: SeedInput;
+  /** The file the seed text came from, named in the seed's problems (`file:line:col`). */
+  seedFile?: string;
   /** Where time comes from; the admin API can still set or advance it. Default: the system clock. */
   clock?: Clock;
   /** The admin token; default: the persisted one, else a new random one. */
@@ -134,7 +136,7 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
 
   let seeded: SeedResult | undefined;
   try {
-    if (options.seed !== undefined) seeded = await applySeed(emu, options.seed);
+    if (options.seed !== undefined) seeded = await applySeed(emu, options.seed, options.seedFile);
     persistence.schedule();
     await persistence.flush();
   } catch (error) {

@@ -1,3 +1,32 @@
 import type { CommandTable } from "../command.js";
 
-export const commands: CommandTable = {};
+export const commands: CommandTable = {
+  start: {
+    summary: "serve the local GitHub (REST API, git over HTTP, admin API) until interrupted",
+    usage: `Usage: task-assistant github start [--port N] [--state-dir DIR] [--seed FILE] [--json]
+
+Starts the local GitHub: an offline GitHub REST API with real git repositories, served with git's
+smart HTTP on the same port, and the /_emulator admin API. Prints the base URL, the git URL and the
+admin token, records them in $TASK_ASSISTANT_HOME/local-github.json (default ~/.task-assistant) so
+other commands use this server without configuration, and serves until interrupted (Ctrl-C).
+
+State (issues, labels, tokens, ... and the bare repositories) is kept under the state directory, so
+a restart has everything it had. The admin token is kept there too.
+
+Options:
+  --port N          TCP port on 127.0.0.1 (default: a free one)
+  --state-dir DIR   where state lives (default: $TASK_ASSISTANT_HOME/local-github-state)
+  --seed FILE       a seed (YAML or JSON, schemas/emulator-seed.schema.json) applied at start:
+                    users, orgs, repositories with files, labels, milestones, issues, Apps,
+                    installations, tokens, limits
+  --json            print the addresses as one JSON object instead of text
+
+Exit codes: 0 stopped cleanly · 2 bad option or invalid seed (each problem as file:line:col)
+· 3 the port is taken or the state directory cannot be used
+
+Example:
+  task-assistant github start --port 4010 --seed demo-seed.yml
+`,
+    load: () => import("../github/start.js"),
+  },
+};

@@ -15,7 +15,6 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDashboards } from "../src/dashboard/build-dashboards.js";
-import { dashboardFiles } from "../src/dashboard/dashboard-files.js";
 import { gitEnv, runGit } from "../src/dashboard/run-git.js";
 import type { Checkout } from "../src/dashboard/telemetry-checkout.js";
 import { canonicalJson } from "../src/util/canonical-json.js";
@@ -150,7 +149,7 @@ async function child(dir: string, stateFile: string, mode: "full" | "incremental
     previousState: mode === "incremental" ? readFileSync(stateFile, "utf8") : undefined,
     generatedAt: new Date().toISOString(),
   });
-  const files = dashboardFiles(build.set, build.html, build.state);
+  const files = build.files;
   const ms = performance.now() - started;
   if (mode === "full") writeFileSync(stateFile, files.find((file) => file.path === "state.json")!.content);
   const counts: ChildResult["counts"] = {};

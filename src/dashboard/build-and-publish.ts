@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import { buildDashboards, type DashboardBuild } from "./build-dashboards.js";
-import { DASHBOARDS_ROOT, dashboardFiles, STATE_FILE } from "./dashboard-files.js";
+import { DASHBOARDS_ROOT, STATE_FILE } from "./dashboard-files.js";
 import { publishDashboards, type PublishResult } from "./publish-dashboards.js";
 import { syncCheckout } from "./telemetry-checkout.js";
 
@@ -71,7 +71,7 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
       generatedAt: options.clock.now().toISOString(),
     });
     const report: BuildReport = { build, telemetryCommit: checkout.head };
-    const files = dashboardFiles(build.set, build.html, build.state);
+    const files = build.files;
     if (options.dryRun) return { ...report, skipped: "dry-run" };
     if (options.outDir !== undefined) {
       for (const file of files) {

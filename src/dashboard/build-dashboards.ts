@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { createReducer } from "./create-reducer.js";
 import {
   DASHBOARD_BUILD_VERSION,
-  digestInput,
+  dashboardFiles,
   parseStoredState,
+  type DashboardFile,
   type StoredBuildState,
 } from "./dashboard-files.js";
 import type { DashboardSet } from "./dashboard-types.js";
@@ -25,6 +26,8 @@ export interface BuildOptions {
 export interface DashboardBuild {
   set: DashboardSet;
   html: string;
+  /** Everything to publish under `telemetry/v1/dashboards/`, `state.json` included. */
+  files: DashboardFile[];
   state: StoredBuildState;
   mode: "full" | "incremental";
   /** Why an incremental build was not possible, when there was a previous build. */
@@ -82,18 +85,24 @@ export async function buildDashboards(options: BuildOptions): Promise<DashboardB
     telemetryCommit: checkout.head,
     expectedRepos: options.expectedRepos,
   });
-  const digest = createHash("sha256").update(digestInput(set)).digest("hex");
-  const state: StoredBuildState = {
-    build_version: DASHBOARD_BUILD_VERSION,
-    telemetry_repo: telemetryRepo,
-    telemetry_commit: checkout.head,
-    content_digest: digest,
-    reducer: reducer.state(),
-  };
+  const html = renderDashboardPage(set);
+  let state: StoredBuildState | undefined;
+  const files = dashboardFiles(set, html, (digestInput) => {
+    state = {
+      build_version: DASHBOARD_BUILD_VERSION,
+      telemetry_repo: telemetryRepo,
+      telemetry_commit: checkout.head,
+      content_digest: createHash("sha256").update(digestInput).digest("hex"),
+      reducer: reducer.state(),
+    };
+    return state;
+  });
+  const digest = state!.content_digest;
   return {
     set,
-    html: renderDashboardPage(set),
-    state,
+    html,
+    files,
+    state: state!,
     mode,
     ...(fallback === undefined ? {} : { fallback }),
     filesRead,

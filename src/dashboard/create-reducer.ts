@@ -114,9 +114,11 @@ export function createReducer(options: ReducerOptions, resume?: ReducerState): D
     const at = record.generated_at;
     const day = dayFor(repo, date);
 
-    const runKey = `${date}/${cid}`;
     const bit = engine === "preflight" ? RUN_PREFLIGHT : engine === "dashboard" ? RUN_DASHBOARD : RUN_ENGINE;
-    repo.runs.set(runKey, (repo.runs.get(runKey) ?? 0) | bit);
+    let dayRuns = repo.runs.get(date);
+    if (dayRuns === undefined) repo.runs.set(date, (dayRuns = new Map()));
+    dayRuns.set(cid, (dayRuns.get(cid) ?? 0) | bit);
+    repo.runMasks.set(cid, (repo.runMasks.get(cid) ?? 0) | bit);
 
     const outcome = day.engines[engine] ?? (day.engines[engine] = [0, 0]);
     outcome[record.ok ? 0 : 1] += 1;
@@ -262,17 +264,14 @@ function sortedEntries<T>(map: Map<string, T>): [string, T][] {
 }
 
 function serializeRepo(repo: RepoState): SerializedRepoState {
-  const runsByDay = new Map<string, string[]>();
-  for (const [key, mask] of sortedEntries(repo.runs)) {
-    const slash = key.indexOf("/");
-    const day = key.slice(0, slash);
-    let list = runsByDay.get(day);
-    if (list === undefined) runsByDay.set(day, (list = []));
-    list.push(`${key.slice(slash + 1)}=${mask}`);
-  }
   // Shares the reducer's objects: callers serialise the state (or drop it) before adding more.
   return {
-    runs: [...runsByDay].map(([day, list]) => [day, list.join(",")]),
+    runs: sortedEntries(repo.runs).map(([day, cids]) => [
+      day,
+      sortedEntries(cids)
+        .map(([cid, mask]) => `${cid}=${mask}`)
+        .join(","),
+    ]),
     days: sortedEntries(repo.days),
     engines: sortedEntries(repo.engines),
     reasons: sortedEntries(repo.reasons),
@@ -284,16 +283,23 @@ function serializeRepo(repo: RepoState): SerializedRepoState {
 
 /** Takes ownership of freshly parsed state (no copy: nothing else holds it). */
 function deserializeRepo(serialized: SerializedRepoState): RepoState {
-  const runs = new Map<string, number>();
+  const runs = new Map<string, Map<string, number>>();
+  const runMasks = new Map<string, number>();
   for (const [day, packed] of serialized.runs) {
+    const dayRuns = new Map<string, number>();
+    runs.set(day, dayRuns);
     if (packed === "") continue;
     for (const item of packed.split(",")) {
       const equals = item.lastIndexOf("=");
-      runs.set(`${day}/${item.slice(0, equals)}`, Number(item.slice(equals + 1)));
+      const cid = item.slice(0, equals);
+      const mask = Number(item.slice(equals + 1));
+      dayRuns.set(cid, mask);
+      runMasks.set(cid, (runMasks.get(cid) ?? 0) | mask);
     }
   }
   return {
     runs,
+    runMasks,
     days: new Map(serialized.days),
     engines: new Map(serialized.engines),
     reasons: new Map(serialized.reasons),

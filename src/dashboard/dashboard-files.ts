@@ -31,33 +31,40 @@ export interface DashboardFile {
 
 /**
  * The files a build publishes, paths relative to `telemetry/v1/dashboards/`: one
- * `<owner>-<repo>/dashboard.json` per repository, `index.json`, `index.html` and `state.json`.
- * Pure; all JSON canonical.
+ * `<owner>-<repo>/dashboard.json` per repository, `index.json`, `index.html` and, last, `state.json`.
+ * Pure; all JSON canonical. `stateFor` receives the content digest of the dashboards (see
+ * `contentDigestInput`) and returns the state to store.
  */
-export function dashboardFiles(set: DashboardSet, html: string, state: StoredBuildState): DashboardFile[] {
-  return [
+export function dashboardFiles(
+  set: DashboardSet,
+  html: string,
+  stateFor: (digestInput: string) => StoredBuildState,
+): DashboardFile[] {
+  const documents = [
     ...set.repos.map((repo) => ({
       path: `${repo.repository.replace("/", "-")}/dashboard.json`,
       content: canonicalJson(repo),
     })),
     { path: "index.json", content: canonicalJson(set.index) },
+  ];
+  return [
+    ...documents,
     { path: "index.html", content: html },
-    { path: STATE_FILE, content: canonicalJson(state) },
+    { path: STATE_FILE, content: canonicalJson(stateFor(contentDigestInput(documents))) },
   ];
 }
 
-/** The content that decides whether a build changed anything: the dashboards minus build-time fields. */
-export function digestInput(set: DashboardSet): string {
-  const strip = <T extends { generated_at: string; telemetry_commit: string | null }>(doc: T) => ({
-    ...doc,
-    generated_at: undefined,
-    telemetry_commit: undefined,
-  });
-  return canonicalJson({
-    build_version: DASHBOARD_BUILD_VERSION,
-    index: strip(set.index),
-    repos: set.repos.map(strip),
-  });
+/**
+ * What decides whether a build changed anything: the serialised dashboards without their top-level
+ * `generated_at` and `telemetry_commit` lines (canonical JSON puts each top-level key on its own
+ * line with two spaces of indent, so nested keys are never touched).
+ */
+export function contentDigestInput(documents: readonly DashboardFile[]): string {
+  const volatile = /^ {2}"(?:generated_at|telemetry_commit)": .*\n/gm;
+  return [
+    `build_version ${DASHBOARD_BUILD_VERSION}`,
+    ...documents.map((file) => `${file.path}\n${file.content.replace(volatile, "")}`),
+  ].join("\n");
 }
 
 /**

@@ -37,8 +37,10 @@ export interface RefState {
 
 /** One repository's accumulated telemetry, in memory (maps keyed by data are `Map`s, never objects). */
 export interface RepoState {
-  /** `<day>/<correlation_id>` → run mask; a run spanning midnight appears under both days. */
-  runs: Map<string, number>;
+  /** Day → correlation id → run mask of that day's records; a run spanning midnight is under both days. */
+  runs: Map<string, Map<string, number>>;
+  /** Correlation id → run mask over all days (derived from `runs`, kept up to date as records arrive). */
+  runMasks: Map<string, number>;
   days: Map<string, DayState>;
   engines: Map<string, { success: number; failure: number; last: LastResult }>;
   reasons: Map<string, ReasonState>;
@@ -82,6 +84,7 @@ export const REASON_MAX = 300;
 export function emptyRepoState(): RepoState {
   return {
     runs: new Map(),
+    runMasks: new Map(),
     days: new Map(),
     engines: new Map(),
     reasons: new Map(),

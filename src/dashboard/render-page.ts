@@ -1,3 +1,4 @@
+import { formatCount } from "./format-count.js";
 import type {
   DashboardSet,
   DashboardStatus,
@@ -312,7 +313,7 @@ function formatInstant(iso: string): string {
 }
 
 function num(value: number): string {
-  return value.toLocaleString("en-US");
+  return formatCount(value);
 }
 
 function pct(part: number, whole: number): string {

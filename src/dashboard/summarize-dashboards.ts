@@ -1,3 +1,4 @@
+import { formatCount } from "./format-count.js";
 import {
   DASHBOARD_VERSION,
   type Coverage,
@@ -70,15 +71,7 @@ function summarizeRepo(
     };
   }
 
-  const runMasks = new Map<string, number>();
-  const runsPerDay = new Map<string, number>();
-  for (const [key, mask] of state.runs) {
-    const slash = key.indexOf("/");
-    const day = key.slice(0, slash);
-    const cid = key.slice(slash + 1);
-    runMasks.set(cid, (runMasks.get(cid) ?? 0) | mask);
-    runsPerDay.set(day, (runsPerDay.get(day) ?? 0) + 1);
-  }
+  const runMasks = state.runMasks;
   let partialRuns = 0;
   for (const mask of runMasks.values()) if (mask & RUN_ENGINE && !(mask & RUN_PREFLIGHT)) partialRuns += 1;
 
@@ -101,7 +94,7 @@ function summarizeRepo(
     }
     return {
       day: name,
-      runs: runsPerDay.get(name) ?? 0,
+      runs: state.runs.get(name)?.size ?? 0,
       engines: dayEngines,
       enforcement: {
         label_prunes: day.enforcement[0],
@@ -306,5 +299,5 @@ export function dashboardPath(repository: string): string {
 export const DASHBOARDS_ROOT = "telemetry/v1/dashboards";
 
 function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? word : many}`;
+  return `${formatCount(count)} ${count === 1 ? word : many}`;
 }

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReducer } from "../../src/dashboard/create-reducer.js";
+import { formatCount } from "../../src/dashboard/format-count.js";
 import type { DashboardSet } from "../../src/dashboard/dashboard-types.js";
 import { renderDashboardPage } from "../../src/dashboard/render-page.js";
 import { serveDirectory } from "../../src/cli/dashboard/serve.js";
@@ -113,9 +114,9 @@ describe("the dashboard page in a browser", () => {
     for (const [i, row] of set.index.repos.entries()) {
       const cells = await rows.nth(i).locator("th, td").allInnerTexts();
       expect(cells[0]).toBe(row.repository);
-      expect(cells[2]).toBe(row.runs.toLocaleString("en-US"));
-      expect(cells[3]).toBe(row.records.toLocaleString("en-US"));
-      expect(cells[4].split("\n")[0]).toBe(row.failure.toLocaleString("en-US"));
+      expect(cells[2]).toBe(formatCount(row.runs));
+      expect(cells[3]).toBe(formatCount(row.records));
+      expect(cells[4].split("\n")[0]).toBe(formatCount(row.failure));
     }
     expect(await page.locator(".card .value").first().innerText()).toBe(String(set.index.totals.repos));
 

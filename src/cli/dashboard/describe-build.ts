@@ -1,3 +1,4 @@
+import { formatCount } from "../../dashboard/format-count.js";
 import type { BuildReport } from "../../dashboard/build-and-publish.js";
 
 /** The human-readable account of one org's build, as `dashboard build` and `serve` print it. */
@@ -31,5 +32,5 @@ export function describeBuild(report: BuildReport): string {
 }
 
 function count(value: number): string {
-  return value.toLocaleString("en-US");
+  return formatCount(value);
 }

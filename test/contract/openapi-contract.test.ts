@@ -131,6 +131,19 @@ describe("GitHub's REST description as the local GitHub's contract", () => {
       expect(validateResponse({ ...response, body: JSON.stringify(response.body) })).toEqual({ ok: true });
     });
 
+    it("422 to a label rename onto an existing name, which GitHub answers though the description omits it", () => {
+      const rename = recorded("labels", 3);
+      const refusal = {
+        message: "Validation Failed",
+        errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+        documentation_url: "https://docs.github.com/rest/issues/labels#update-a-label",
+      };
+      expect(validateResponse({ ...rename, status: 422, body: refusal })).toEqual({ ok: true });
+      expect(errorsOf({ ...rename, status: 422, body: { message: "Validation Failed" } })).toEqual([
+        "PATCH /repos/{owner}/{repo}/labels/{name} → 422: (body) must have required property 'documentation_url'",
+      ]);
+    });
+
     it("a raw file representation asked for with Accept: application/vnd.github.raw", () => {
       const response = recorded("get-content", 1);
       expect(response.headers?.["content-type"]).toBe("application/vnd.github.v3.raw; charset=utf-8");
@@ -183,6 +196,11 @@ describe("GitHub's REST description as the local GitHub's contract", () => {
       expect(errorsOf(write)).toEqual([
         "POST /repos/{owner}/{repo}/labels → 304: 304 answers only conditional GET/HEAD requests",
       ]);
+    });
+
+    it("400 to a body that is not JSON", () => {
+      const post = { ...recorded("labels", 1), status: 400, body: error("Problems parsing JSON") };
+      expect(validateResponse(post)).toEqual({ ok: true });
     });
 
     it("502 from an injected fault", () => {

@@ -94,6 +94,11 @@ const PLATFORM_STATUSES: ReadonlyArray<{
       "any conditional GET with a matching If-None-Match is answered 304 (GitHub's REST best practices)",
   },
   {
+    status: 400,
+    schema: "basic-error",
+    reason: "a request body that is not JSON is answered 'Problems parsing JSON' on every route",
+  },
+  {
     status: 401,
     schema: "basic-error",
     reason: "an unknown or missing token is refused before any operation runs",
@@ -131,7 +136,22 @@ const UNDOCUMENTED_STATUSES: ReadonlyArray<{
   status: number;
   schema: string;
   reason: string;
-}> = [];
+}> = [
+  {
+    method: "patch",
+    route: "/repos/{owner}/{repo}/labels/{name}",
+    status: 422,
+    schema: "validation-error",
+    reason: "a rename onto an existing label or an invalid color is refused with 422 Validation Failed",
+  },
+  {
+    method: "patch",
+    route: "/repos/{owner}/{repo}/milestones/{milestone_number}",
+    status: 422,
+    schema: "validation-error",
+    reason: "a duplicate title or an invalid state or due_on is refused with 422 Validation Failed",
+  },
+];
 
 /**
  * Schema adjustments where the description is stricter than GitHub. The contents-PUT 409 lists a

@@ -17,7 +17,8 @@ does not exist. It holds no workflows, no code and no secrets.
 ## Changing the registry
 
 Never edit the files by hand. Every change goes through a branch, the \`infra\` CLI and a pull
-request (\`scripts/infra/infra.sh <command>\` runs the same commands):
+request (the task-assistant package's \`scripts/infra/infra.sh <command>\` and
+\`scripts/infra/helpers/*.sh\` run the same commands):
 
 \`\`\`sh
 task-assistant infra branch register-acme-widgets

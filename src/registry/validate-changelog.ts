@@ -53,14 +53,11 @@ export function validateChangelogText(text: string, options: { file?: string } =
   result.rawLines = rawLines;
   rawLines.forEach((raw, index) => {
     const lineNumber = index + 1;
-    const lineProblems = checkLine(raw, index, file).map((problem) => ({
-      ...problem,
-      line: lineNumber,
-    }));
-    if (lineProblems.length === 0) {
-      result.lines.push(JSON.parse(raw) as ChangelogLine);
+    const checked = checkLine(raw, index, file);
+    if (checked.problems.length === 0) {
+      result.lines.push(checked.value as ChangelogLine);
     } else {
-      result.problems.push(...lineProblems);
+      result.problems.push(...checked.problems.map((problem) => ({ ...problem, line: lineNumber })));
     }
   });
   if (!endsWithNewline) {
@@ -81,32 +78,41 @@ export function validateChangelogText(text: string, options: { file?: string } =
   return result;
 }
 
-function checkLine(raw: string, index: number, file: string | undefined): Problem[] {
+function checkLine(
+  raw: string,
+  index: number,
+  file: string | undefined,
+): { value?: unknown; problems: Problem[] } {
   const prefix = `/${index}`;
   if (raw.trim() === "") {
-    return [
-      withFile(
-        { path: prefix, message: "blank line", col: 1, hint: "remove it: every line is one change" },
-        file,
-      ),
-    ];
+    return {
+      problems: [
+        withFile(
+          { path: prefix, message: "blank line", col: 1, hint: "remove it: every line is one change" },
+          file,
+        ),
+      ],
+    };
   }
   const serialized = parseSerializedJson(raw, 0, false);
   const parsed =
     serialized !== undefined
       ? { ok: true as const, value: serialized.value, duplicateKeys: [] }
       : parseJson(raw);
-  if (!parsed.ok) return [{ ...syntaxProblem(raw, parsed.error, file), path: prefix }];
+  if (!parsed.ok) return { problems: [{ ...syntaxProblem(raw, parsed.error, file), path: prefix }] };
   const problems: PointerProblem[] = parsed.duplicateKeys.map((duplicate) => ({
     path: duplicate.pointer,
     message: "this member appears more than once",
     at: "key",
   }));
   checkChangelogLineValue(parsed.value, problems);
-  return locateProblems(raw, problems, file).map((problem) => ({
-    ...problem,
-    path: `${prefix}${problem.path}`,
-  }));
+  return {
+    value: parsed.value,
+    problems: locateProblems(raw, problems, file).map((problem) => ({
+      ...problem,
+      path: `${prefix}${problem.path}`,
+    })),
+  };
 }
 
 /** The schema and semantic checks of one changelog line value, as pointer problems. */

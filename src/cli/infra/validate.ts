@@ -84,11 +84,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 function missing(file: string, where: string): Problem {
-  return { path: "", file, message: `${file} is missing from ${where}`, hint: staged(where) };
-}
-
-function staged(where: string): string {
-  return where === "the index"
-    ? "stage it with `task-assistant infra finalize` (or git add)"
-    : "create it with `task-assistant infra init`";
+  const hint =
+    where === "the index"
+      ? "stage it with `task-assistant infra finalize` (or git add)"
+      : "create it with `task-assistant infra init`";
+  return { path: "", file, message: `${file} is missing from ${where}`, hint };
 }

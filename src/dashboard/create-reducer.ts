@@ -116,7 +116,7 @@ export function createReducer(options: ReducerOptions, resume?: ReducerState): D
 
     const bit = engine === "preflight" ? RUN_PREFLIGHT : engine === "dashboard" ? RUN_DASHBOARD : RUN_ENGINE;
     let dayRuns = repo.runs.get(date);
-    if (dayRuns === undefined) repo.runs.set(date, (dayRuns = new Map()));
+    if (dayRuns === undefined) repo.runs.set(date, (dayRuns = new Map<string, number>()));
     dayRuns.set(cid, (dayRuns.get(cid) ?? 0) | bit);
     repo.runMasks.set(cid, (repo.runMasks.get(cid) ?? 0) | bit);
 

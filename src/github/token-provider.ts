@@ -1,5 +1,6 @@
 import { createAppAuth, type InstallationAccessTokenAuthentication } from "@octokit/auth-app";
 import { ExternalError } from "../errors.js";
+import { createBrokerTokenProvider } from "./broker-token-provider.js";
 import { createGitHub, type GitHub } from "./octokit.js";
 import type { TokenSource } from "./token-source.js";
 
@@ -52,6 +53,8 @@ export interface TokenProviderOptions {
  *          const { token } = await tokens.issue({ owner: "acme", repositories: ["widgets"], permissions: { issues: "write" } });
  */
 export function createTokenProvider(source: TokenSource, options: TokenProviderOptions): TokenProvider {
+  if (source.kind === "broker")
+    return createBrokerTokenProvider(source, options.fetch === undefined ? {} : { fetch: options.fetch });
   if (source.kind !== "app") {
     const issued: IssuedToken = { token: source.token, grant: undefined };
     return { kind: source.kind, issue: () => Promise.resolve(issued) };

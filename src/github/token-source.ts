@@ -4,6 +4,15 @@ import { UsageError } from "../errors.js";
 /** Which credentials a command runs with, read once from the environment at the edge. */
 export type TokenSource =
   | { readonly kind: "app"; readonly appId: string; readonly privateKey: string }
+  /**
+   * GitHub Actions without any key: the job's OIDC token is exchanged at the App's token broker for
+   * an installation token (the App's private key never reaches the host repository).
+   */
+  | {
+      readonly kind: "broker";
+      readonly url: string;
+      readonly oidc: { readonly requestUrl: string; readonly requestToken: string };
+    }
   | { readonly kind: "token"; readonly token: string; readonly variable: string }
   | { readonly kind: "local-admin"; readonly token: string };
 
@@ -11,9 +20,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The run's credentials: App credentials (`TA_APP_ID` with `TA_APP_PRIVATE_KEY` or
- * `TA_APP_PRIVATE_KEY_FILE`) win, because they can be narrowed per engine; then `GITHUB_TOKEN`, then
+ * `TA_APP_PRIVATE_KEY_FILE`) win, because they can be narrowed per engine; then the token broker
+ * (`TA_TOKEN_BROKER_URL`, on GitHub Actions with `id-token: write`); then `GITHUB_TOKEN`, then
  * `GH_TOKEN`; then, against the local GitHub only, its admin token, so the offline default needs no
- * setup. Half-configured App credentials are refused rather than silently ignored.
+ * setup. Half-configured App or broker credentials are refused rather than silently ignored.
  *
  * @example await readTokenSource(process.env, { localAdminToken: endpoint.adminToken })
  */
@@ -34,6 +44,16 @@ export async function readTokenSource(
       appId ? "TA_APP_ID is set but no private key is" : "an App private key is set but TA_APP_ID is not",
       { hint: "set TA_APP_ID together with TA_APP_PRIVATE_KEY or TA_APP_PRIVATE_KEY_FILE, or unset both" },
     );
+  }
+  const broker = env.TA_TOKEN_BROKER_URL?.trim();
+  if (broker) {
+    const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
+    if (!requestUrl || !requestToken)
+      throw new UsageError("TA_TOKEN_BROKER_URL is set but this job cannot request an OIDC token", {
+        hint: "grant the job `permissions: id-token: write` (the engine workflows do), or unset TA_TOKEN_BROKER_URL",
+      });
+    return { kind: "broker", url: broker.replace(/\/+$/, ""), oidc: { requestUrl, requestToken } };
   }
   for (const variable of ["GITHUB_TOKEN", "GH_TOKEN"]) {
     const token = env[variable]?.trim();

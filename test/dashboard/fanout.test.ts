@@ -72,7 +72,7 @@ async function treeOf(repo: string): Promise<string[]> {
     tree_sha: branch.commit.sha,
     recursive: "1",
   });
-  return data.tree.filter((item) => item.type === "blob").map((item) => item.path!);
+  return data.tree.filter((item) => item.type === "blob").map((item) => item.path);
 }
 
 describe("task-assistant dashboard fanout", () => {

@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIO } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+import { reportError } from "../../src/cli/report-error.js";
+import { captureIO } from "../../src/cli/test-io.js";
+import { emitRecord } from "../../src/telemetry/emit-engine.js";
+import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
+import { aRecord } from "./a-record.js";
+
+let server: TestGitHub;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startTestGitHub({
+    orgs: [{ login: "acme" }],
+    repos: [
+      {
+        name: "acme/telemetry",
+        files: {
+          "README.md": "acme telemetry\n",
+          // A file written by hand into the record tree: not a record, so the telemetry is invalid.
+          "telemetry/v1/repos/acme-widgets/2026-11-20/hand-1/enforce.json": "{ not json",
+        },
+      },
+    ],
+  });
+  dir = await mkdtemp(join(tmpdir(), "dashboard-cli-test-"));
+  for (const spec of [
+    { engine: "preflight", cid: "5-1" },
+    { engine: "enforce", cid: "5-1", ok: false, reason: "issue #4 is locked" },
+  ]) {
+    await emitRecord(server.client(), { telemetry_repo: "acme/telemetry", record: aRecord(spec).record });
+  }
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const env = () => ({ GITHUB_API_URL: server.url, GITHUB_TOKEN: server.adminToken, PATH: process.env.PATH });
+
+describe("task-assistant dashboard build", () => {
+  it("writes the dashboards to --out, reports them, and exits 1 with --strict on invalid telemetry", async () => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    expect(
+      await main(["dashboard", "build", "--repo", "acme/telemetry", "--out", "out", "--strict"], cap.io),
+    ).toBe(1);
+    expect(cap.stdout()).toContain("dashboards for acme (acme/telemetry at ");
+    expect(cap.stdout()).toContain("full build: read 3 record file(s)");
+    expect(cap.stdout()).toMatch(
+      /acme\/widgets {2}invalid-telemetry {2}1 runs, 2 records, 1 failed, 1 invalid/,
+    );
+    expect(cap.stdout()).toContain(`written to ${join(dir, "out")}`);
+    expect((await readdir(join(dir, "out"))).sort()).toEqual([
+      "acme-widgets",
+      "index.html",
+      "index.json",
+      "state.json",
+    ]);
+    const widgets = JSON.parse(await readFile(join(dir, "out", "acme-widgets", "dashboard.json"), "utf8"));
+    expect(widgets.problems.items).toEqual([
+      {
+        path: "telemetry/v1/repos/acme-widgets/2026-11-20/hand-1/enforce.json",
+        message: expect.stringMatching(/^the file is not valid JSON/),
+      },
+    ]);
+  });
+
+  it("without --strict, reports invalid telemetry and exits 0; --json gives the report as data", async () => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    expect(
+      await main(["dashboard", "build", "--repo", "acme/telemetry", "--out", "out", "--json"], cap.io),
+    ).toBe(0);
+    const report = JSON.parse(cap.stdout());
+    expect(report).toMatchObject({
+      owner: "acme",
+      status: "invalid-telemetry",
+      mode: "incremental",
+      files_read: 0,
+      published: null,
+      written_to: join(dir, "out"),
+    });
+    expect(report.repos).toEqual([
+      {
+        repository: "acme/widgets",
+        status: "invalid-telemetry",
+        runs: 1,
+        records: 2,
+        failure: 1,
+        invalid_records: 1,
+      },
+    ]);
+  });
+
+  it("refuses a --repo that is not OWNER/REPO with exit 2, before touching GitHub", async () => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    await server.resetStats();
+    const failure = await main(["dashboard", "build", "--repo", "acme"], cap.io).catch(
+      (error: unknown) => error,
+    );
+    expect(reportError(failure, cap.io)).toBe(2);
+    expect(cap.stderr()).toContain('error: --repo "acme" is not OWNER/REPO');
+    const stats = await server.stats();
+    expect([stats.total, stats.git.upload_pack]).toEqual([0, 0]);
+  });
+});
+
+describe("task-assistant dashboard serve", () => {
+  it("serves the page on 127.0.0.1 until interrupted, and publishes nothing", async () => {
+    const head = async () =>
+      (await server.client().rest.repos.getBranch({ owner: "acme", repo: "telemetry", branch: "main" })).data
+        .commit.sha;
+    const before = await head();
+    let interrupt = () => {};
+    const out: string[] = [];
+    const io: CliIO = {
+      ...captureIO({ env: env(), cwd: dir }).io,
+      stdout: (text) => void out.push(text),
+      interrupted: new Promise<void>((resolve) => (interrupt = resolve)),
+    };
+    const serving = main(["dashboard", "serve", "--repo", "acme/telemetry"], io);
+    let url: string | undefined;
+    for (let i = 0; i < 200 && url === undefined; i += 1) {
+      url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.join(""))?.[1];
+      if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(url).toBeDefined();
+    const page = await fetch(url!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toContain("acme/widgets");
+    const index = await (await fetch(`${url!}index.json`)).json();
+    expect(index).toMatchObject({ kind: "org", owner: "acme" });
+    expect((await fetch(`${url!}../../etc/passwd`)).status).toBe(404);
+    interrupt();
+    expect(await serving).toBe(0);
+    expect(await head()).toBe(before);
+  });
+});

@@ -1,0 +1,419 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CliIO } from "../cli/command.js";
+import { main } from "../cli/main.js";
+import { startLocalGitHub, type LocalGitHub } from "../emulator/start-local-github.js";
+import { ExternalError } from "../errors.js";
+import { createGitHub, type GitHub } from "../github/octokit.js";
+import { git } from "../infra/git.js";
+import {
+  APP_SLUG,
+  DEMO_HOSTS,
+  demoWorld,
+  INFRA_REPO,
+  OPERATOR_TOKEN,
+  TELEMETRY_NAME,
+  type DemoHost,
+} from "./demo-world.js";
+import { serveDemoDashboards, type DemoDashboardServer } from "./serve-demo-dashboards.js";
+
+export interface DemoOptions {
+  /** Keep the world here (a fresh temporary directory when absent). */
+  stateDir?: string;
+  /** Port of the local GitHub (a free one when absent). */
+  port?: number;
+  /** Port of the dashboard page (a free one when absent). */
+  dashboardPort?: number;
+  /** The release every host pins (`v<package version>`). */
+  engineRef: string;
+  /** Writes the account of each step. */
+  say(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DemoSession {
+  github: LocalGitHub;
+  dashboards: DemoDashboardServer;
+  stateDir: string;
+  /** Stops the servers and removes a temporary state directory. */
+  stop(): Promise<void>;
+}
+
+const MAINTAINER_TOKENS: Record<string, string> = {
+  acme: "ghp_demo_maintainer_maria_00000000000000",
+  globex: "ghp_demo_maintainer_gus_0000000000000000",
+};
+
+/**
+ * Runs the whole system offline, as an operator and maintainers would: a local GitHub with a seeded
+ * world, the infra registry changed through a pull request, hosts installed, every mode dispatched,
+ * dashboards built and served. Each step is a real `task-assistant` command.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoSession> {
+  const temporary = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "task-assistant-demo-")));
+  await mkdir(stateDir, { recursive: true });
+  const resuming = !temporary && (await readdir(stateDir)).includes("github");
+  const say = (text: string) => options.say(text);
+
+  say(`Task Assistant demo: everything below runs offline, against a local GitHub on this machine.\n`);
+  step(say, 1, "Start the local GitHub");
+  const world = demoWorld();
+  const github = await startLocalGitHub({
+    stateDir: join(stateDir, "github"),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(resuming ? {} : { seed: { ...world, tokens: [...(world.tokens ?? []), ...maintainerTokens()] } }),
+  });
+  let dashboards: DemoDashboardServer | undefined;
+  try {
+    say(
+      `   REST API  ${github.url}\n   git       ${github.gitUrl}/<owner>/<repo>.git\n   state     ${stateDir}\n`,
+    );
+    const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken });
+    if (resuming) {
+      say("   This state directory already holds the demo world: set-up is skipped, runs are added.\n");
+    } else {
+      say(
+        "   Seeded: orgs task-assistant-ops (operators), acme and globex (customers); the infra repository;\n" +
+          "   a telemetry repository per customer org; hosts acme/widgets, acme/widgets-sandbox, globex/portal\n" +
+          "   with issues whose labels conflict; the Task Assistant App installed on all three orgs.\n",
+      );
+    }
+    const app = await appCredentials(github, stateDir);
+    const env = demoEnv(options.env, github, app);
+    const cli = cliRunner(env, say);
+    const work = join(stateDir, "operator");
+
+    if (!resuming) {
+      await bootstrapInfra(github, cli, work, say);
+      await registerHosts(cli, work, say);
+      await installHosts(cli, options.engineRef, say);
+    }
+    const payloads = join(stateDir, "payloads");
+    await mkdir(payloads, { recursive: true });
+    await dispatchModes(cli, payloads, options.engineRef, say, admin);
+    await buildDashboards(cli, say);
+
+    dashboards = await serveDemoDashboards({
+      github: admin,
+      orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
+      telemetryName: TELEMETRY_NAME,
+      port: options.dashboardPort ?? 0,
+    });
+    say(`\nDashboards: ${dashboards.url}\n`);
+    say(
+      "While the demo serves, try in another terminal (commands find this local GitHub by themselves):\n" +
+        "   npx task-assistant telemetry list --repo acme/task-assistant-telemetry\n" +
+        `   cd ${join(work, "task-assistant-infra")} && npx task-assistant infra resolve acme/widgets\n`,
+    );
+    const served = dashboards;
+    return {
+      github,
+      dashboards: served,
+      stateDir,
+      async stop() {
+        await served.stop();
+        await github.stop();
+        if (temporary) await rm(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await dashboards?.stop();
+    await github.stop();
+    if (temporary) await rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function maintainerTokens() {
+  return [
+    { token: MAINTAINER_TOKENS.acme, user: "maria" },
+    { token: MAINTAINER_TOKENS.globex, user: "gus" },
+  ];
+}
+
+function step(say: (text: string) => void, number: number, title: string): void {
+  say(`\n${number}. ${title}\n`);
+}
+
+interface AppCredentials {
+  id: number;
+  privateKey: string;
+}
+
+/**
+ * The App's id and private key: from the seed result on the first run, kept beside the world so a
+ * resumed demo can act as the App again.
+ */
+async function appCredentials(github: LocalGitHub, stateDir: string): Promise<AppCredentials> {
+  const file = join(stateDir, "app-credentials.json");
+  const app = github.seeded?.apps.find((candidate) => candidate.slug === APP_SLUG);
+  if (app) {
+    const credentials = { id: app.id, privateKey: app.private_key };
+    await writeFile(file, `${JSON.stringify(credentials)}\n`, { mode: 0o600 });
+    return credentials;
+  }
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as AppCredentials;
+  } catch (error) {
+    throw new ExternalError(`cannot read the demo App's credentials from ${file}`, {
+      cause: error,
+      hint: "run the demo with a new --state-dir (or none) to start a fresh world",
+    });
+  }
+}
+
+/** The environment every command runs with: the local GitHub, the App's credentials, the infra repo. */
+function demoEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  github: LocalGitHub,
+  app: AppCredentials,
+): Record<string, string | undefined> {
+  return {
+    PATH: base.PATH,
+    HOME: base.HOME,
+    TASK_ASSISTANT_HOME: base.TASK_ASSISTANT_HOME,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: github.gitUrl,
+    TA_APP_ID: String(app.id),
+    TA_APP_PRIVATE_KEY: app.privateKey,
+    TA_APP_SLUG: APP_SLUG,
+    TA_INFRA_REPO: INFRA_REPO,
+    GIT_AUTHOR_NAME: "Olivia Operator",
+    GIT_AUTHOR_EMAIL: "olivia@task-assistant.example",
+    GIT_COMMITTER_NAME: "Olivia Operator",
+    GIT_COMMITTER_EMAIL: "olivia@task-assistant.example",
+  };
+}
+
+type CliRunner = (
+  argv: string[],
+  options?: { cwd?: string; env?: Record<string, string | undefined>; quiet?: boolean; expect?: number[] },
+) => Promise<{ code: number; stdout: string; stderr: string }>;
+
+/** Runs a `task-assistant` command in this process, echoing it like a terminal session. */
+function cliRunner(baseEnv: Record<string, string | undefined>, say: (text: string) => void): CliRunner {
+  return async (argv, options = {}) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIO = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      env: { ...baseEnv, ...options.env },
+      cwd: options.cwd ?? process.cwd(),
+      interactive: false,
+      interrupted: new Promise<void>(() => {}),
+    };
+    say(`   $ task-assistant ${argv.map(quoteArg).join(" ")}\n`);
+    const code = await main(argv, io).catch(async (error: unknown) => {
+      const { reportError } = await import("../cli/report-error.js");
+      return reportError(error, io);
+    });
+    const stdout = out.join("");
+    const stderr = err.join("");
+    if (!options.quiet) say(indent(stdout));
+    if (!(options.expect ?? [0]).includes(code)) {
+      say(indent(stderr));
+      throw new ExternalError(`the demo step \`task-assistant ${argv.join(" ")}\` exited ${code}`, {
+        hint: "the output above says why",
+      });
+    }
+    if (stderr.trim() !== "" && code !== 0) say(indent(stderr));
+    return { code, stdout, stderr };
+  };
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+function indent(text: string): string {
+  const trimmed = text.replace(/\s+$/, "");
+  return trimmed === "" ? "" : `${trimmed.replace(/^/gm, "     ")}\n`;
+}
+
+async function bootstrapInfra(
+  github: LocalGitHub,
+  cli: CliRunner,
+  work: string,
+  say: (text: string) => void,
+) {
+  step(say, 2, "The operator starts the infra registry and protects its main branch");
+  await mkdir(work, { recursive: true });
+  const infraDir = join(work, "task-assistant-infra");
+  const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${OPERATOR_TOKEN}`).toString("base64")}`;
+  say(`   $ git clone ${github.gitUrl}/${INFRA_REPO}.git\n`);
+  await git(work, ["-c", `http.extraHeader=${auth}`, "clone", "-q", `${github.gitUrl}/${INFRA_REPO}.git`]);
+  // The operator's clone keeps the credential for the pushes `infra pr create` makes.
+  await git(infraDir, ["config", "http.extraHeader", auth]);
+  await cli(["infra", "init", "."], { cwd: infraDir });
+  await git(infraDir, ["checkout", "-q", "-B", "main"]);
+  await git(infraDir, ["add", "-A"]);
+  await git(infraDir, ["commit", "-q", "-m", "Start the Task Assistant infra registry"]);
+  await git(infraDir, ["push", "-q", "origin", "main"]);
+  say("   $ git commit && git push origin main\n");
+  const operator = createGitHub({ baseUrl: github.url, auth: OPERATOR_TOKEN });
+  const [owner, repo] = INFRA_REPO.split("/") as [string, string];
+  await operator.rest.repos.updateBranchProtection({
+    owner,
+    repo,
+    branch: "main",
+    required_status_checks: null,
+    enforce_admins: true,
+    required_pull_request_reviews: { required_approving_review_count: 0 },
+    restrictions: null,
+  });
+  say(`   main of ${INFRA_REPO} is now protected: registry changes land only through pull requests.\n`);
+}
+
+async function registerHosts(cli: CliRunner, work: string, say: (text: string) => void) {
+  step(say, 3, "The operator registers three repositories through a pull request");
+  const cwd = join(work, "task-assistant-infra");
+  const env = { GH_TOKEN: OPERATOR_TOKEN };
+  await cli(["infra", "branch", "onboard-acme-and-globex"], { cwd });
+  const withTelemetry = new Set<string>();
+  for (const host of DEMO_HOSTS) {
+    const first = !withTelemetry.has(host.owner);
+    withTelemetry.add(host.owner);
+    await cli(
+      [
+        "infra",
+        "register",
+        "--owner",
+        host.owner,
+        "--repo",
+        host.repo,
+        "--context",
+        host.context,
+        ...(first ? ["--telemetry-repo", TELEMETRY_NAME] : []),
+        "--reason",
+        host.reason,
+      ],
+      { cwd },
+    );
+  }
+  await cli(["infra", "finalize"], { cwd });
+  await git(cwd, ["commit", "-q", "-m", "Register acme/widgets, acme/widgets-sandbox and globex/portal"]);
+  say('   $ git commit -m "Register acme/widgets, acme/widgets-sandbox and globex/portal"\n');
+  await cli(["infra", "pr", "create"], { cwd, env });
+  await cli(["infra", "pr", "merge"], { cwd, env });
+  await cli(["infra", "list"], { cwd });
+}
+
+async function installHosts(cli: CliRunner, engineRef: string, say: (text: string) => void) {
+  step(say, 4, `Maintainers install Task Assistant ${engineRef} into their repositories`);
+  for (const host of DEMO_HOSTS) {
+    await cli(["install", "--repo", `${host.owner}/${host.repo}`, "--ref", engineRef], {
+      env: {
+        TA_APP_ID: undefined,
+        TA_APP_PRIVATE_KEY: undefined,
+        GITHUB_TOKEN: MAINTAINER_TOKENS[host.owner],
+      },
+    });
+  }
+}
+
+async function dispatchModes(
+  cli: CliRunner,
+  payloads: string,
+  engineRef: string,
+  say: (text: string) => void,
+  admin: GitHub,
+) {
+  let sequence = 0;
+  const dispatch = async (host: DemoHost, event: string, payload: unknown, extra: string[] = []) => {
+    sequence += 1;
+    const name = `payloads/${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`;
+    await writeFile(join(payloads, "..", name), `${JSON.stringify(payload, null, 2)}\n`);
+    return cli(
+      [
+        "dispatch",
+        "--event",
+        event,
+        "--payload",
+        name,
+        "--repo",
+        `${host.owner}/${host.repo}`,
+        "--engine-ref",
+        engineRef,
+        ...extra,
+      ],
+      { cwd: join(payloads, "..") },
+    );
+  };
+  const manual = (host: DemoHost, mode: string) =>
+    dispatch(host, "workflow_dispatch", dispatchPayload(host, mode), ["--mode", mode]);
+
+  step(say, 5, "materialize: create the labels and milestones each config declares");
+  for (const host of DEMO_HOSTS) await manual(host, "materialize");
+
+  step(say, 6, "validate: check each config and the repository against it (changes nothing)");
+  for (const host of DEMO_HOSTS) await manual(host, "validate");
+
+  step(say, 7, "enforce: issue events arrive; each issue's labels and milestone are made consistent");
+  for (const host of DEMO_HOSTS) {
+    for (const number of host.conflicted) {
+      const before = await readIssue(admin, host, number);
+      await dispatch(host, "issues", issuePayload(host, number, before.labels.at(-1) ?? ""));
+      const after = await readIssue(admin, host, number);
+      say(
+        `   ${host.owner}/${host.repo}#${number} "${before.title}"\n` +
+          `     labels    ${before.labels.join(", ") || "(none)"}  →  ${after.labels.join(", ") || "(none)"}\n` +
+          `     milestone ${before.milestone ?? "(none)"}  →  ${after.milestone ?? "(none)"}\n`,
+      );
+    }
+  }
+
+  step(say, 8, "self-test: validate plus a dry-run materialize, then the repository's dashboard");
+  for (const host of DEMO_HOSTS) await manual(host, "self-test");
+}
+
+async function readIssue(github: GitHub, host: DemoHost, number: number) {
+  const { data } = await github.rest.issues.get({ owner: host.owner, repo: host.repo, issue_number: number });
+  return {
+    title: data.title,
+    labels: data.labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))),
+    milestone: data.milestone?.title,
+  };
+}
+
+function repositoryOf(host: DemoHost) {
+  return { full_name: `${host.owner}/${host.repo}`, name: host.repo, owner: { login: host.owner } };
+}
+
+function dispatchPayload(host: DemoHost, mode: string) {
+  return {
+    inputs: { mode },
+    ref: "refs/heads/main",
+    repository: repositoryOf(host),
+    sender: { login: host.owner === "globex" ? "gus" : "maria", type: "User" },
+  };
+}
+
+function issuePayload(host: DemoHost, number: number, label: string) {
+  return {
+    action: "labeled",
+    issue: { number },
+    label: { name: label },
+    repository: repositoryOf(host),
+    sender: { login: host.owner === "globex" ? "gus" : "maria", type: "User" },
+  };
+}
+
+async function buildDashboards(cli: CliRunner, say: (text: string) => void) {
+  step(say, 9, "Dashboards: each org's telemetry becomes its dashboards, published in its telemetry repo");
+  const orgs = new Map<string, string[]>();
+  for (const host of DEMO_HOSTS)
+    orgs.set(host.owner, [...(orgs.get(host.owner) ?? []), `${host.owner}/${host.repo}`]);
+  for (const [owner, repos] of orgs) {
+    await cli([
+      "dashboard",
+      "build",
+      "--repo",
+      `${owner}/${TELEMETRY_NAME}`,
+      ...repos.flatMap((repo) => ["--expect", repo]),
+    ]);
+  }
+  say(`   Raw records stay under telemetry/v1/repos/; dashboards are under telemetry/v1/dashboards/.\n`);
+}

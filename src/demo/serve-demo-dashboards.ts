@@ -1,0 +1,96 @@
+import { createServer } from "node:http";
+import type { GitHub } from "../github/octokit.js";
+import { escapeHtml } from "../dashboard/escape-html.js";
+
+export interface DemoDashboardServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DASHBOARD_ROOT = "telemetry/v1/dashboards";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+};
+
+/**
+ * Serves each org's published dashboards as they are in its telemetry repository right now:
+ * `/` lists the orgs, `/<org>/` is the org's page, `/<org>/<file>` any published file. Nothing is
+ * copied; every request reads the telemetry repository through the API.
+ */
+export async function serveDemoDashboards(options: {
+  github: GitHub;
+  orgs: readonly string[];
+  telemetryName: string;
+  port: number;
+}): Promise<DemoDashboardServer> {
+  const { github, orgs, telemetryName } = options;
+  const server = createServer((request, response) => {
+    void (async () => {
+      const path = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
+      if (request.method !== "GET") {
+        response.writeHead(405, { allow: "GET" }).end();
+        return;
+      }
+      if (path === "/") {
+        response
+          .writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" })
+          .end(orgList(orgs));
+        return;
+      }
+      const match = /^\/([^/]+)\/(.*)$/.exec(path);
+      const org = match?.[1];
+      const file = match?.[2] === "" ? "index.html" : match?.[2];
+      const type = file === undefined ? undefined : TYPES[file.slice(file.lastIndexOf("."))];
+      if (
+        org === undefined ||
+        !orgs.includes(org) ||
+        file === undefined ||
+        type === undefined ||
+        file.split("/").includes("..")
+      ) {
+        response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+        return;
+      }
+      try {
+        const { data } = await github.rest.repos.getContent({
+          owner: org,
+          repo: telemetryName,
+          path: `${DASHBOARD_ROOT}/${file}`,
+          mediaType: { format: "raw" },
+        });
+        response
+          .writeHead(200, { "content-type": type, "cache-control": "no-store" })
+          .end(data as unknown as string);
+      } catch {
+        response
+          .writeHead(404, { "content-type": "text/plain" })
+          .end(`${org} has no published ${file} yet\n`);
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function orgList(orgs: readonly string[]): string {
+  const items = orgs
+    .map((org) => `<li><a href="/${encodeURIComponent(org)}/">${escapeHtml(org)}</a></li>`)
+    .join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Task Assistant dashboards</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:40rem;color:#1f2328}a{color:#0550ae}</style>
+</head><body><h1>Task Assistant dashboards</h1><p>Each organisation's dashboards, as published in its own telemetry repository.</p><ul>${items}</ul></body></html>`;
+}

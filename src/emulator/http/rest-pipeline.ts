@@ -30,16 +30,30 @@ export interface RestPipeline {
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
 const DOCS = "https://docs.github.com/rest";
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "Request body too large");
-    chunks.push(chunk as Buffer);
+/** The request body; requests that announce none (a plain GET) are not read through a stream at all. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+    req.resume();
+    return Promise.resolve(EMPTY);
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, "Request body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
@@ -189,27 +203,27 @@ export async function handleRest(
   }
   Object.assign(headers, rateHeaders, reply.headers);
 
-  let payload: Buffer | string | undefined;
+  let payload: Buffer | undefined;
   if (reply.raw) {
     headers["content-type"] = reply.raw.contentType;
     headers["x-github-media-type"] = reply.raw.mediaType;
-    payload = reply.raw.data;
+    payload = Buffer.from(reply.raw.data);
   } else if (reply.json !== undefined) {
-    payload = reply.json;
+    payload = typeof reply.json === "string" ? Buffer.from(reply.json) : reply.json;
   } else if (reply.body !== undefined) {
-    payload = JSON.stringify(reply.body);
+    payload = Buffer.from(JSON.stringify(reply.body));
   }
   if (reply.status === 204 || reply.status === 304) payload = undefined;
   if (payload === undefined) delete headers["content-type"];
-  else headers["content-length"] = String(Buffer.byteLength(payload));
+  else headers["content-length"] = String(payload.length);
   res.writeHead(reply.status, headers);
   res.end(req.method === "HEAD" ? undefined : payload);
 
   stats.record(method, template, reply.status, { contentCreating: route?.contentCreating ?? false, charged });
   if (pipeline.observe) {
     let observed: unknown = reply.body;
-    if (reply.json !== undefined) observed = JSON.parse(reply.json);
-    if (reply.raw) observed = reply.raw.data.toString();
+    if (reply.json !== undefined) observed = JSON.parse(reply.json.toString());
+    if (reply.raw) observed = Buffer.from(reply.raw.data).toString();
     if (reply.status === 204 || reply.status === 304) observed = undefined;
     pipeline.observe({
       method,

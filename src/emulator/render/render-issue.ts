@@ -78,23 +78,39 @@ export function renderIssue(ctx: RenderContext, repo: Repo, issue: Issue): Recor
 }
 
 /**
- * The `issue` shape as JSON text, cached per issue until the repository next changes (the state
- * drops a repository's caches on every write), so a page of a list is a join of cached strings.
- * The milestone, whose counts cost a pass over the issues, is rendered once per milestone and
- * spliced in.
+ * The `issue` shape as UTF-8 JSON bytes, cached per issue until the repository next changes (the
+ * state drops a repository's caches on every write), so a page of a list is a concatenation of
+ * cached buffers: nothing is rendered, joined or encoded again. The milestone, whose counts cost a
+ * pass over the issues, is rendered once per milestone and spliced in.
  */
-export function renderIssueJson(ctx: RenderContext, repo: Repo, issue: Issue): string {
+export function renderIssueJson(ctx: RenderContext, repo: Repo, issue: Issue): Buffer {
   const cache = ctx.state.cacheOf(repo).issueJson;
-  let json = cache.get(issue.number);
-  if (json === undefined) {
-    json = JSON.stringify(issueObject(ctx, repo, issue));
+  let bytes = cache.get(issue.number);
+  if (bytes === undefined) {
+    let json = JSON.stringify(issueObject(ctx, repo, issue));
     if (issue.milestoneNumber !== null) {
       json = json.replace(SLOT_JSON, () => milestoneJson(ctx, repo, issue.milestoneNumber));
     }
-    cache.set(issue.number, json);
+    bytes = Buffer.from(json);
+    cache.set(issue.number, bytes);
   }
-  return json;
+  return bytes;
 }
+
+/** A JSON array of already-serialised elements. */
+export function jsonArray(elements: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [OPEN];
+  elements.forEach((element, index) => {
+    if (index > 0) parts.push(COMMA);
+    parts.push(element);
+  });
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
 
 const SLOT_JSON = JSON.stringify(MILESTONE_SLOT);
 

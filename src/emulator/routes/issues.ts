@@ -1,5 +1,5 @@
 import { notFound, validationFailed } from "../http/http-error.js";
-import { authorAssociationOf, renderIssue, renderIssueJson } from "../render/render-issue.js";
+import { authorAssociationOf, jsonArray, renderIssue, renderIssueJson } from "../render/render-issue.js";
 import type { EmulatorState } from "../state/emulator-state.js";
 import type { Issue, Repo } from "../state/types.js";
 import { assigneesByLogin, IssueChanges, labelsByName } from "./issue-changes.js";
@@ -68,21 +68,27 @@ function issueFilter(ctx: RequestContext, repo: Repo): (issue: Issue) => boolean
   };
 }
 
+/** The query parameters that select and order issues (not the page): the key of a cached listing. */
+const LISTING_PARAMS = ["state", "labels", "milestone", "assignee", "creator", "since", "sort", "direction"];
+
 function listIssues(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "read" });
   const { sort, direction } = sortParams(ctx, ISSUE_SORTS, { sort: "created", direction: "desc" });
   const { perPage, page } = pageParams(ctx);
-  const matches = issueFilter(ctx, repo);
-  const first = (page - 1) * perPage;
-  const pageItems: string[] = [];
-  let total = 0;
-  for (const issue of sortedIssues(ctx.emu.state, repo, sort, direction)) {
-    if (!matches(issue)) continue;
-    if (total >= first && total < first + perPage) pageItems.push(renderIssueJson(ctx.emu, repo, issue));
-    total += 1;
+  // Paging through a listing filters the repository once, until the repository next changes.
+  const cache = ctx.emu.state.cacheOf(repo).sorted;
+  const key = `list?${LISTING_PARAMS.map((name) => `${name}=${ctx.query.get(name) ?? ""}`).join("&")}`;
+  let matching = cache.get(key);
+  if (!matching) {
+    const matches = issueFilter(ctx, repo);
+    matching = sortedIssues(ctx.emu.state, repo, sort, direction).filter(matches);
+    cache.set(key, matching);
   }
-  const link = linkHeader(ctx, total, perPage, page);
-  return { status: 200, json: `[${pageItems.join(",")}]`, headers: link ? { link } : {} };
+  const pageItems = matching
+    .slice((page - 1) * perPage, page * perPage)
+    .map((issue) => renderIssueJson(ctx.emu, repo, issue));
+  const link = linkHeader(ctx, matching.length, perPage, page);
+  return { status: 200, json: jsonArray(pageItems), headers: link ? { link } : {} };
 }
 
 export function issueOf(repo: Repo, number: number): Issue {

@@ -37,7 +37,7 @@ export interface Reply {
   /** A JSON body, serialised by the pipeline. */
   body?: unknown;
   /** A JSON body already serialised (hot paths build it from cached fragments). */
-  json?: string;
+  json?: string | Buffer;
   /** A non-JSON body (raw file contents). */
   raw?: { data: Buffer | string; contentType: string; mediaType: string };
   headers?: Record<string, string>;

@@ -4,7 +4,8 @@ import { DEFAULT_LIMITS } from "./types.js";
 
 /** Render caches of one repository; dropped wholesale whenever anything in the repository changes. */
 export interface RepoCache {
-  issueJson: Map<number, string>;
+  /** Each rendered issue's JSON as UTF-8 bytes, so a page is a concatenation of buffers. */
+  issueJson: Map<number, Buffer>;
   sorted: Map<string, Issue[]>;
   milestoneJson: Map<number, string>;
 }

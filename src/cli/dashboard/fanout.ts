@@ -53,6 +53,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (loaded.kind === "unreadable") {
     throw new ExternalError(`cannot read the registry from ${loaded.source}: ${loaded.reason}`);
   }
+  if (loaded.kind !== "loaded") {
+    // Only a whole registry lists orgs; a per-repository answer (token broker) cannot drive a fanout.
+    throw new UsageError(
+      `${loaded.source} answers for one repository only; the fanout needs the whole registry`,
+      {
+        hint: "pass --infra-repo with credentials that may read the infra repository, or --registry FILE",
+      },
+    );
+  }
   if (!loaded.snapshot.valid) {
     throw new ValidationError(
       `the registry ${loaded.source} is invalid; no dashboards were built`,

@@ -64,6 +64,34 @@ describe("the dashboard page", () => {
     expect(html).toContain("telemetry/v1/repos/acme-widgets/2026-11-20/7-1/enforce.json");
   });
 
+  it("shows configuration validation over time, day by day", () => {
+    const { html } = pageFor([
+      {
+        engine: "validate",
+        cid: "v-1",
+        at: "2026-11-20T10:00:00.000Z",
+        checks: [{ id: "a", outcome: "PASS" }],
+      },
+      {
+        engine: "validate",
+        cid: "v-2",
+        at: "2026-11-21T10:00:00.000Z",
+        ok: false,
+        checks: [
+          { id: "a", outcome: "WARN" },
+          { id: "b", outcome: "FAIL" },
+        ],
+      },
+    ]);
+    expect(html).toContain("<h3>Configuration validation over time</h3>");
+    expect(html).toContain(
+      '<tr><th scope="row">2026-11-20</th><td><span class="ok">✓ valid</span></td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">2026-11-21</th><td><span class="bad">✗ failed</span></td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">1</td></tr>',
+    );
+  });
+
   it("renders the same bytes for the same dashboards", () => {
     const specs = [{ cid: "1-1" }, { cid: "2-1", engine: "validate" }];
     expect(pageFor(specs).html).toBe(pageFor([...specs].reverse()).html);

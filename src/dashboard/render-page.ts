@@ -188,6 +188,7 @@ function renderRepoSection(repo: RepoDashboard, window: readonly string[]): stri
       enforcementTable(window, byDay),
       "</figure>",
       "</div>",
+      validationTable(window, byDay),
     );
   }
   if (repo.failure_reasons.length > 0) {
@@ -282,6 +283,25 @@ function enforcementTable(window: readonly string[], byDay: ReadonlyMap<string, 
       return `<tr><th scope="row">${day}</th><td class="num">${a.label_prunes}</td><td class="num">${a.labels_removed}</td><td class="num">${a.milestones_set}</td></tr>`;
     });
   return `<details><summary>Enforcement per day (numbers)</summary><div class="table-wrap"><table><thead><tr><th scope="col">Day</th><th scope="col" class="num">Prune actions</th><th scope="col" class="num">Labels removed</th><th scope="col" class="num">Milestones set</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="4" class="muted">No enforcement actions in this period.</td></tr>'}</tbody></table></div></details>`;
+}
+
+function validationTable(window: readonly string[], byDay: ReadonlyMap<string, DayStats>): string {
+  const days = window.filter((day) => {
+    const v = byDay.get(day)?.validation;
+    return v !== undefined && v.success + v.failure > 0;
+  });
+  if (days.length === 0) return "";
+  const rows = days.map((day) => {
+    const v = byDay.get(day)!.validation;
+    const verdict =
+      v.failure > 0
+        ? '<span class="bad">✗ failed</span>'
+        : v.checks.WARN > 0
+          ? "⚠ warnings"
+          : '<span class="ok">✓ valid</span>';
+    return `<tr><th scope="row">${day}</th><td>${verdict}</td><td class="num">${v.success}</td><td class="num">${v.failure}</td><td class="num">${v.checks.PASS}</td><td class="num">${v.checks.WARN}</td><td class="num">${v.checks.FAIL}</td></tr>`;
+  });
+  return `<h3>Configuration validation over time</h3><div class="table-wrap"><table class="validation"><thead><tr><th scope="col">Day</th><th scope="col">Verdict</th><th scope="col" class="num">Runs ok</th><th scope="col" class="num">Runs failed</th><th scope="col" class="num">Checks passed</th><th scope="col" class="num">Warnings</th><th scope="col" class="num">Checks failed</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 function problemList(items: readonly { path: string; message: string }[], count: number): string {

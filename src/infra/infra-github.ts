@@ -1,21 +1,27 @@
 import { ExternalError, UsageError } from "../errors.js";
+import { readLocalEndpoint } from "../github/endpoint.js";
 import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
 import { git } from "./git.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The GitHub client for the PR helpers: token from `GH_TOKEN` or `GITHUB_TOKEN`, base URL from
- * `GITHUB_API_URL` (default https://api.github.com).
+ * The GitHub client for the PR helpers: token from `GH_TOKEN` or `GITHUB_TOKEN`; API base URL from
+ * `GITHUB_API_URL`, else the API that serves origin (api.github.com for github.com, the local GitHub
+ * when origin is on it), so the REST calls always go where the branch is pushed.
  */
-export function infraGitHub(env: Env, options: { fetch?: typeof globalThis.fetch } = {}): GitHub {
+export async function infraGitHub(
+  env: Env,
+  root: string,
+  options: { fetch?: typeof globalThis.fetch } = {},
+): Promise<GitHub> {
   const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
   if (!token) {
     throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
       hint: "use a token that can push to the infra repository and open and merge its pull requests",
     });
   }
-  const baseUrl = env.GITHUB_API_URL?.trim() || PUBLIC_GITHUB_API;
+  const baseUrl = env.GITHUB_API_URL?.trim() || (await apiServingOrigin(env, await originUrl(root)));
   return createGitHub({
     baseUrl,
     auth: token,
@@ -23,9 +29,23 @@ export function infraGitHub(env: Env, options: { fetch?: typeof globalThis.fetch
   });
 }
 
+/** The REST API of the GitHub that hosts `url` (origin), when it can be told without configuration. */
+async function apiServingOrigin(env: Env, url: string): Promise<string> {
+  if (/^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)github\.com[/:]/.test(url)) return PUBLIC_GITHUB_API;
+  const local = await readLocalEndpoint(env);
+  if (local !== undefined && url.startsWith(`${local.gitUrl}/`)) return local.url;
+  throw new UsageError(`cannot tell which GitHub API serves origin ${url}`, {
+    hint: "set GITHUB_API_URL to that GitHub's REST API (e.g. https://ghe.example.com/api/v3)",
+  });
+}
+
+async function originUrl(root: string): Promise<string> {
+  return (await git(root, ["remote", "get-url", "origin"]).catch(() => "")).trim();
+}
+
 /** The `owner/name` of the infra repository, from origin's URL (https, ssh or scp-like). */
 export async function originRepository(root: string): Promise<{ owner: string; repo: string }> {
-  const url = (await git(root, ["remote", "get-url", "origin"]).catch(() => "")).trim();
+  const url = await originUrl(root);
   const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
   if (url === "" || match === null) {
     throw new UsageError(

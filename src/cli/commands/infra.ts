@@ -216,8 +216,9 @@ finalize does, pushes the branch to origin (git) and opens a pull request agains
 the GitHub REST API. The body lists the changelog lines the branch adds. If the branch already
 has an open pull request, it is pushed again and the existing one is reported.
 
-GitHub: GITHUB_API_URL (default https://api.github.com); token: GH_TOKEN or GITHUB_TOKEN. The
-repository is origin's owner/name. git push uses your git credentials.
+GitHub: GITHUB_API_URL, else the API serving origin (api.github.com for github.com, the local
+GitHub when origin is on it); token: GH_TOKEN or GITHUB_TOKEN. The repository is origin's
+owner/name. git push uses your git credentials.
 
 Exit codes: 0 opened (or already open) · 2 refused · 3 git or GitHub failed.
 
@@ -236,7 +237,8 @@ them against main exactly as finalize does; the PR must change only those two fi
 main. Then squash-merges it (pinned to the validated head commit), deletes its branch, and
 fast-forwards local main (deleting the local feature branch when it matches the merged head).
 
-GitHub: GITHUB_API_URL (default https://api.github.com); token: GH_TOKEN or GITHUB_TOKEN.
+GitHub: GITHUB_API_URL, else the API serving origin (api.github.com for github.com, the local
+GitHub when origin is on it); token: GH_TOKEN or GITHUB_TOKEN.
 
 Exit codes: 0 merged · 2 refused (nothing merged) · 3 git or GitHub failed.
 

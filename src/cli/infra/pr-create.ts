@@ -8,7 +8,7 @@ import { infraCheckout } from "./infra-checkout.js";
 export async function run(args: string[], io: CliIO): Promise<number> {
   parseCommandArgs(args, {}, "infra pr create");
   const root = await infraCheckout(io.cwd);
-  const github = infraGitHub(io.env);
+  const github = await infraGitHub(io.env, root);
   const repository = await originRepository(root);
   const pull = await createInfraPullRequest(root, github, repository);
   io.stdout(

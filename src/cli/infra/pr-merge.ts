@@ -18,7 +18,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
   }
   const root = await infraCheckout(io.cwd);
-  const github = infraGitHub(io.env);
+  const github = await infraGitHub(io.env, root);
   const repository = await originRepository(root);
   const merged = await mergeInfraPullRequest(root, github, repository, number);
   io.stdout(

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,5 +140,32 @@ describe("task-assistant dashboard serve", () => {
     interrupt();
     expect(await serving).toBe(0);
     expect(await head()).toBe(before);
+  });
+
+  it("as a process, stops serving and exits 0 on Ctrl-C (SIGINT)", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/bin.ts", "dashboard", "serve", "--repo", "acme/telemetry"],
+      {
+        cwd: root,
+        env: { ...env(), HOME: dir },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    let out = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      child.on("close", () => reject(new Error(`serve exited before serving: ${out}`)));
+    });
+    expect((await fetch(url)).status).toBe(200);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
   });
 });

@@ -8,6 +8,19 @@ export const BROKER_AUDIENCE = "task-assistant";
 /** The broker's exchange endpoint, relative to `TA_TOKEN_BROKER_URL`. */
 export const BROKER_TOKEN_PATH = "/v1/installation-token";
 
+/** The broker's registry endpoint: the registry's answer for the calling job's repository only. */
+export const BROKER_REGISTRY_PATH = "/v1/registry-resolution";
+
+/** What the broker answers about the calling repository (the fields preflight records). */
+export interface BrokerRegistryAnswer {
+  outcome: string;
+  reason: string;
+  registry_sha: string;
+  context?: string;
+  state?: string;
+  telemetry_repo?: string;
+}
+
 /** What the broker answers: an installation token and what GitHub granted it. */
 export interface BrokerGrant {
   token: string;
@@ -79,6 +92,35 @@ async function exchange(
       repositories: body.repositories ?? [...request.repositories],
     },
   };
+}
+
+/**
+ * Preflight on GitHub Actions: the registry's answer for `repo`, the job's own repository, from the
+ * broker (which reads the private infra repository with the App's installation). The host job never
+ * sees the registry itself, so no customer learns another's repositories.
+ */
+export async function requestRegistryAnswer(
+  source: Extract<TokenSource, { kind: "broker" }>,
+  repo: string,
+  options: { fetch?: typeof globalThis.fetch } = {},
+): Promise<BrokerRegistryAnswer> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const oidc = await requestOidcToken(fetchImpl, source.oidc);
+  const response = await send(fetchImpl, `${source.url}${BROKER_REGISTRY_PATH}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${oidc}`, "content-type": "application/json" },
+    body: JSON.stringify({ repository: repo }),
+  });
+  const body = (await response.json().catch(() => ({}))) as Partial<BrokerRegistryAnswer> & {
+    message?: string;
+  };
+  if (!response.ok || typeof body.outcome !== "string" || typeof body.registry_sha !== "string") {
+    throw new ExternalError(
+      `the token broker gave no registry answer for ${repo} (HTTP ${response.status})${body.message ? `: ${body.message}` : ""}`,
+      { status: response.status },
+    );
+  }
+  return body as BrokerRegistryAnswer;
 }
 
 /** The job's OIDC token for the broker's audience (GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_*`). */

@@ -4,6 +4,7 @@ import {
   authorizeTokenRequest,
   type ActionsClaims,
   type BrokerRequest,
+  authorizeRegistryQuery,
   type HostStanding,
 } from "./authorize-token-request.js";
 
@@ -122,6 +123,29 @@ describe("authorizeTokenRequest (the token broker's policy)", () => {
     expect(decide({}, {}, { outcome: "ORG_UNREGISTERED", telemetry_repo: undefined })).toMatchObject({
       ok: false,
       message: "acme/widgets's org is not in the registry",
+    });
+  });
+});
+
+describe("authorizeRegistryQuery", () => {
+  const preflight = `${APP}/.github/workflows/engine-preflight.yml@refs/tags/v1.4.0`;
+
+  it("answers a preflight job about its own repository", () => {
+    expect(
+      authorizeRegistryQuery(claims({ job_workflow_ref: preflight }), "ACME/Widgets", "task-assistant"),
+    ).toEqual({ ok: true });
+  });
+
+  it("answers no other engine, and no question about another repository", () => {
+    expect(authorizeRegistryQuery(claims(), "acme/widgets", "task-assistant")).toMatchObject({
+      ok: false,
+      message: "only preflight reads the registry",
+    });
+    expect(
+      authorizeRegistryQuery(claims({ job_workflow_ref: preflight }), "acme/gadgets", "task-assistant"),
+    ).toMatchObject({
+      ok: false,
+      message: "acme/widgets may ask about itself only, not acme/gadgets",
     });
   });
 });

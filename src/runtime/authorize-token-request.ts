@@ -46,6 +46,32 @@ export type TokenAuthorization =
 
 export const ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 
+const ENGINE_WORKFLOW_REF = new RegExp(
+  `^${APP_REPOSITORY.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/\\.github/workflows/engine-([a-z-]+)\\.yml@(.+)$`,
+);
+
+/** Which engine of this project, at which release, the OIDC claims say the job runs. */
+export function identifyEngineJob(
+  claims: ActionsClaims,
+  audience: string,
+): { ok: true; engine: EngineName; ref: string } | { ok: false; message: string } {
+  const audiences = typeof claims.aud === "string" ? [claims.aud] : claims.aud;
+  if (claims.iss !== ACTIONS_ISSUER)
+    return { ok: false, message: `tokens are issued to GitHub Actions jobs only, not to ${claims.iss}` };
+  if (!audiences.includes(audience))
+    return { ok: false, message: `the OIDC token is for ${audiences.join(", ")}, not ${audience}` };
+  const workflow = ENGINE_WORKFLOW_REF.exec(claims.job_workflow_ref);
+  if (workflow === null || !(ENGINE_NAMES as readonly string[]).includes(workflow[1]))
+    return {
+      ok: false,
+      message: `${claims.job_workflow_ref} is not an engine workflow of ${APP_REPOSITORY}`,
+    };
+  const ref = workflow[2].replace(/^refs\/tags\//, "");
+  if (!checkEngineRef(ref, "marketplace").ok)
+    return { ok: false, message: `engine workflows run from release tags or SHAs, not ${workflow[2]}` };
+  return { ok: true, engine: workflow[1] as EngineName, ref };
+}
+
 /**
  * The token broker's decision (pure): may this engine job have an installation token for this request?
  * Only a job running one of this project's engine workflows at a release ref may ask; only for its own
@@ -68,27 +94,13 @@ export function authorizeTokenRequest(
     status,
     message,
   });
-  const audiences = typeof claims.aud === "string" ? [claims.aud] : claims.aud;
-  if (claims.iss !== ACTIONS_ISSUER)
-    return deny(`tokens are issued to GitHub Actions jobs only, not to ${claims.iss}`);
-  if (!audiences.includes(audience))
-    return deny(`the OIDC token is for ${audiences.join(", ")}, not ${audience}`);
-
-  const workflow = new RegExp(
-    `^${APP_REPOSITORY.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/\\.github/workflows/engine-([a-z-]+)\\.yml@(.+)$`,
-  ).exec(claims.job_workflow_ref);
-  if (workflow === null || !(ENGINE_NAMES as readonly string[]).includes(workflow[1]))
-    return deny(`${claims.job_workflow_ref} is not an engine workflow of ${APP_REPOSITORY}`);
-  const engine = workflow[1] as EngineName;
-  const ref = workflow[2].replace(/^refs\/tags\//, "");
-  if (!checkEngineRef(ref, "marketplace").ok)
-    return deny(`engine workflows run from release tags or SHAs, not ${workflow[2]}`);
+  const job = identifyEngineJob(claims, audience);
+  if (!job.ok) return deny(job.message);
+  const { engine, ref } = job;
 
   const [hostOwner, hostName] = claims.repository.split("/");
-  if (
-    request.owner.toLowerCase() !== claims.repository_owner.toLowerCase() ||
-    hostOwner.toLowerCase() !== request.owner.toLowerCase()
-  )
+  const owner = request.owner.toLowerCase();
+  if (owner !== claims.repository_owner.toLowerCase() || hostOwner.toLowerCase() !== owner)
     return deny(`${claims.repository} may not have a token for ${request.owner}'s repositories`);
   const telemetry = standing.telemetry_repo;
   if (telemetry === undefined) return deny(`${claims.repository}'s org is not in the registry`);
@@ -98,7 +110,7 @@ export function authorizeTokenRequest(
 
   const allowed: Record<string, AccessLevels> = {
     [hostName.toLowerCase()]:
-      engine === "preflight" ? everyEnginesTargetNeeds() : levelsOf(ENGINE_ACCESS[engine].target),
+      engine === "preflight" ? combinedAccess(ENGINE_NAMES).target : levelsOf(ENGINE_ACCESS[engine].target),
     [telemetryName.toLowerCase()]: union(levelsOf(ENGINE_ACCESS[engine].telemetry), levelsOf(RECORD_ACCESS)),
   };
   if (request.repositories.length === 0) return deny("name the repositories the token must reach", 400);
@@ -112,22 +124,37 @@ export function authorizeTokenRequest(
   const permissions: Record<string, "read" | "write"> = { metadata: "read" };
   for (const [name, level] of Object.entries(request.permissions)) {
     if (name === "metadata" && level === "read") continue;
-    if (
-      (name !== "issues" && name !== "contents") ||
-      (level !== "read" && level !== "write") ||
-      !covers(ceiling[name], level)
-    )
+    const known = (name === "issues" || name === "contents") && (level === "read" || level === "write");
+    if (!known || !covers(ceiling[name as "issues" | "contents"], level as "read" | "write"))
       return deny(`engine ${engine} may not have ${name}:${level} on ${request.repositories.join(", ")}`);
-    permissions[name] = level;
+    permissions[name] = level as "read" | "write";
   }
   return { ok: true, engine, ref, repositories: [...request.repositories], permissions };
 }
 
-function union(a: AccessLevels, b: AccessLevels): AccessLevels {
-  return { issues: maxLevel(a.issues, b.issues), contents: maxLevel(a.contents, b.contents) };
+/**
+ * The broker's decision on a registry question (pure): only a preflight job of this project, at a
+ * release, and only about its own repository. Preflight (whose token request must name the telemetry
+ * repository) learns it here, without ever seeing the registry.
+ */
+export function authorizeRegistryQuery(
+  claims: ActionsClaims,
+  repository: string,
+  audience: string,
+): { ok: true } | { ok: false; status: 403; message: string } {
+  const job = identifyEngineJob(claims, audience);
+  if (!job.ok) return { ok: false, status: 403, message: job.message };
+  if (job.engine !== "preflight")
+    return { ok: false, status: 403, message: "only preflight reads the registry" };
+  if (repository.toLowerCase() !== claims.repository.toLowerCase())
+    return {
+      ok: false,
+      status: 403,
+      message: `${claims.repository} may ask about itself only, not ${repository}`,
+    };
+  return { ok: true };
 }
 
-/** Preflight checks the token scope of any mode, so it may ask for what any engine needs on the target. */
-function everyEnginesTargetNeeds(): AccessLevels {
-  return combinedAccess(ENGINE_NAMES).target;
+function union(a: AccessLevels, b: AccessLevels): AccessLevels {
+  return { issues: maxLevel(a.issues, b.issues), contents: maxLevel(a.contents, b.contents) };
 }

@@ -4,6 +4,7 @@ import { evaluatePreflight, MODES_NEEDING_CONFIG, type PreflightVerdict } from "
 import type { GrantFact, PreflightFacts, RegistryFact, RepoFact } from "./preflight-facts.js";
 import { probeFile, probeRepo } from "./probe-repo.js";
 import type { LoadedRegistry } from "./registry-source.js";
+import { sameRepo } from "./repo-name.js";
 import { HOST_CONFIG_PATH } from "./route-event.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";
@@ -83,6 +84,15 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
 function registryFact(loaded: LoadedRegistry, targetRepo: string): RegistryFact {
   if (loaded.kind === "unreadable")
     return { kind: "unreadable", reason: loaded.reason, source: loaded.source };
+  if (loaded.kind === "answered") {
+    return sameRepo(loaded.repo, targetRepo)
+      ? { kind: "resolved", source: loaded.source, answer: loaded.answer }
+      : {
+          kind: "unreadable",
+          reason: `the answer is for ${loaded.repo}, not ${targetRepo}`,
+          source: loaded.source,
+        };
+  }
   const resolution = loaded.snapshot.resolve(targetRepo);
   return {
     kind: "resolved",

@@ -4,6 +4,7 @@ import type { GitHub } from "../github/octokit.js";
 import { readRegistry, type RegistrySnapshot } from "../registry/registry-snapshot.js";
 import { REGISTRY_PATH } from "../registry/registry-types.js";
 import { gitBlobSha } from "../util/git-blob-sha.js";
+import type { RegistryAnswer } from "./preflight-facts.js";
 
 /**
  * Where preflight reads the registry: a local file (`--registry FILE`), or the infra repository's
@@ -20,6 +21,16 @@ export type RegistrySource =
 
 export type LoadedRegistry =
   | { readonly kind: "loaded"; readonly snapshot: RegistrySnapshot; readonly source: string }
+  /**
+   * The registry's answer for one repository, resolved by someone holding the registry (the token
+   * broker on GitHub Actions), so a host job never sees other customers' entries.
+   */
+  | {
+      readonly kind: "answered";
+      readonly repo: string;
+      readonly answer: RegistryAnswer;
+      readonly source: string;
+    }
   | { readonly kind: "unreadable"; readonly reason: string; readonly source: string };
 
 /**

@@ -87,6 +87,46 @@ describe("engine jobs without any key, through the token broker", () => {
     expect(parseRecord(records.get("validate.json")!)).toMatchObject({ ok: true, engine_name: "validate" });
   });
 
+  const preflightRun = (correlationId: string) =>
+    engineRun([
+      "preflight",
+      "--target-repo",
+      "acme/widgets",
+      "--correlation-id",
+      correlationId,
+      "--engine-ref",
+      "v1.4.0",
+      "--mode",
+      "validate",
+      "--infra-repo",
+      "ops/task-assistant-infra",
+    ]);
+
+  it("runs preflight with the registry's answer for its own repository only, from the broker", async () => {
+    broker.claims = claims({ job_workflow_ref: ENGINE_WORKFLOW("preflight") });
+    const result = await preflightRun("broker-pre-1");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const day = new Date().toISOString().slice(0, 10);
+    const records = await recordsOf(
+      github,
+      "acme/telemetry",
+      `telemetry/v1/repos/acme-widgets/${day}/broker-pre-1`,
+    );
+    expect(parseRecord(records.get("preflight.json")!).details).toMatchObject({
+      ok: true,
+      registry: { outcome: "ELIGIBLE", source: "token broker (ops/task-assistant-infra)" },
+    });
+  });
+
+  it("answers no registry question from an engine other than preflight", async () => {
+    broker.claims = claims();
+    const result = await preflightRun("broker-pre-2");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("registry unreadable (token broker (ops/task-assistant-infra))");
+    expect(result.stderr).toContain("only preflight reads the registry");
+  });
+
   it("never gives a host's job a token for another org, whatever it asks", async () => {
     broker.claims = claims({ repository: "globex/sprockets", repository_owner: "globex" });
     broker.decisions.length = 0;

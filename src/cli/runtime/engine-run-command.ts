@@ -65,7 +65,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
     const access = await githubAccessFromEnv(io.env);
-    const registry = await readChosenRegistry(choice, access, io.cwd);
+    const registry = await readChosenRegistry(choice, access, io.cwd, target);
     const { record_client: _client, ...report } = await recordPreflight(
       {
         target_repo: target,

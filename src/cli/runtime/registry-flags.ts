@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { ExternalError, UsageError } from "../../errors.js";
+import { requestRegistryAnswer } from "../../github/broker-token-provider.js";
 import { REGISTRY_PATH } from "../../registry/registry-types.js";
 import { parseRepoName } from "../../runtime/repo-name.js";
 import { loadRegistry, type LoadedRegistry } from "../../runtime/registry-source.js";
@@ -37,9 +38,21 @@ export async function readChosenRegistry(
   choice: ReturnType<typeof registryChoice>,
   access: GitHubAccess,
   cwd: string,
+  targetRepo: string,
 ): Promise<LoadedRegistry> {
   if (choice.kind === "file") {
     return loadRegistry({ kind: "file", path: resolve(cwd, choice.path), label: choice.path });
+  }
+  if (access.source.kind === "broker") {
+    // On GitHub Actions the broker, not the host's job, reads the private infra repository.
+    const source = `token broker (${choice.repo})`;
+    try {
+      const answer = await requestRegistryAnswer(access.source, targetRepo);
+      return { kind: "answered", repo: targetRepo, answer, source };
+    } catch (error) {
+      if (!(error instanceof ExternalError)) throw error;
+      return { kind: "unreadable", reason: error.message, source };
+    }
   }
   let github;
   try {

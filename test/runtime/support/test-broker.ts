@@ -1,9 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BROKER_AUDIENCE, BROKER_TOKEN_PATH } from "../../../src/github/broker-token-provider.js";
+import {
+  BROKER_AUDIENCE,
+  BROKER_REGISTRY_PATH,
+  BROKER_TOKEN_PATH,
+} from "../../../src/github/broker-token-provider.js";
 import type { TokenProvider } from "../../../src/github/token-provider.js";
 import type { RegistrySnapshot } from "../../../src/registry/registry-snapshot.js";
 import {
+  authorizeRegistryQuery,
   authorizeTokenRequest,
   type ActionsClaims,
   type BrokerRequest,
@@ -50,11 +55,19 @@ export async function startTestBroker(
         body: { value: Buffer.from(JSON.stringify(broker.claims)).toString("base64url") },
       };
     }
-    if (url.pathname !== BROKER_TOKEN_PATH || request.method !== "POST") return { status: 404, body: {} };
+    if (request.method !== "POST") return { status: 404, body: {} };
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const ask = JSON.parse(Buffer.concat(chunks).toString("utf8")) as BrokerRequest;
     const tokenClaims = JSON.parse(Buffer.from(bearer, "base64url").toString("utf8")) as ActionsClaims;
+    if (url.pathname === BROKER_REGISTRY_PATH) {
+      const { repository } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { repository: string };
+      const decision = authorizeRegistryQuery(tokenClaims, repository, BROKER_AUDIENCE);
+      if (!decision.ok) return { status: decision.status, body: { message: decision.message } };
+      const { outcome, reason, registry_sha, context, state, telemetry_repo } = registry.resolve(repository);
+      return { status: 200, body: { outcome, reason, registry_sha, context, state, telemetry_repo } };
+    }
+    if (url.pathname !== BROKER_TOKEN_PATH) return { status: 404, body: {} };
+    const ask = JSON.parse(Buffer.concat(chunks).toString("utf8")) as BrokerRequest;
     const decision = authorizeTokenRequest(
       tokenClaims,
       ask,

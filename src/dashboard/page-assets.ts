@@ -75,3 +75,10 @@ export const PAGE_SCRIPT = `
   });
 })();
 `;
+
+/**
+ * The SHA-256 of `PAGE_SCRIPT` (base64), named in the page's Content-Security-Policy so that this
+ * script, and no other, may run: even a record that slipped past escaping could not execute. A test
+ * recomputes it, so editing the script without updating this fails loudly.
+ */
+export const PAGE_SCRIPT_SHA256 = "wD7/cjDNMk+T8LXltX8l3quekRI7LGQL2N9n0n8+90M=";

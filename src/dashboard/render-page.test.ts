@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { aRecord, type RecordSpec } from "../../test/dashboard/a-record.js";
 import { createReducer } from "./create-reducer.js";
+import { PAGE_SCRIPT, PAGE_SCRIPT_SHA256 } from "./page-assets.js";
 import { renderDashboardPage } from "./render-page.js";
 
 function pageFor(specs: RecordSpec[], expectedRepos: string[] = []) {
@@ -22,9 +24,12 @@ describe("the dashboard page", () => {
   it("is one self-contained document that may not reach the network", () => {
     const { html } = pageFor([{ cid: "1-1" }]);
     expect(html.startsWith("<!doctype html>")).toBe(true);
+    const scriptHash = createHash("sha256").update(PAGE_SCRIPT).digest("base64");
+    expect(PAGE_SCRIPT_SHA256).toBe(scriptHash);
     expect(html).toContain(
-      `content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"`,
+      `content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:"`,
     );
+    expect(html).toContain(`<script>${PAGE_SCRIPT}</script>`);
     expect(html).not.toMatch(/\b(?:src|href)="(?:https?:)?\/\//);
     expect(html).not.toMatch(/<link\b/);
   });

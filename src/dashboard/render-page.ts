@@ -14,7 +14,7 @@ import {
   renderEnforcementChart,
   renderRunsChart,
 } from "./render-charts.js";
-import { PAGE_SCRIPT, PAGE_STYLE } from "./page-assets.js";
+import { PAGE_SCRIPT, PAGE_SCRIPT_SHA256, PAGE_STYLE } from "./page-assets.js";
 
 /** How many days the per-repository charts show, ending at the org's newest telemetry day. */
 export const CHART_DAYS = 30;
@@ -48,7 +48,7 @@ export function renderDashboardPage(set: DashboardSet): string {
     '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${PAGE_SCRIPT_SHA256}'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${e(title)}</title>`,

@@ -293,3 +293,149 @@ async function listFiles(root: string, prefix = "telemetry/v1/repos"): Promise<s
   }
   return files;
 }
+
+describe("concurrent emits through one client", () => {
+  const burst = (prefix: string, count: number, date = "2026-10-01") =>
+    Array.from({ length: count }, (_, index) =>
+      aRecord({
+        correlation_id: `${prefix}-${index}`,
+        generated_at: new Date(`${date}T08:00:00.000Z`),
+        details: aResult({ summary: `${prefix} ${index}` }),
+      }),
+    );
+
+  it("stores a burst as one PUT and then one batch commit, without conflicting with itself", async () => {
+    const records = burst("burst", 10);
+    const results = await Promise.all(
+      records.map((record) => emitRecord(world.github, { telemetry_repo: "acme/telemetry", record })),
+    );
+
+    expect(results.map((result) => result.outcome)).toEqual(Array(10).fill("created"));
+    expect(new Set(results.slice(1).map((result) => result.commit_sha)).size).toBe(1);
+    expect((await world.stats()).by_route).toEqual({
+      [CONTENTS_PUT]: { "201": 1 },
+      "GET /repos/{owner}/{repo}": { "200": 1 },
+      "GET /repos/{owner}/{repo}/branches/{branch}": { "200": 1 },
+      "GET /repos/{owner}/{repo}/contents/{path}": { "200": 1 },
+      "POST /repos/{owner}/{repo}/git/trees": { "201": 1 },
+      "POST /repos/{owner}/{repo}/git/commits": { "201": 1 },
+      "PATCH /repos/{owner}/{repo}/git/refs/{ref}": { "200": 1 },
+    });
+    for (const record of records)
+      expect(await storedText(recordPathOf(record))).toBe(serializeRecord(record));
+  });
+
+  it("keeps stored records in a batch: identical is success, different is a conflict, the rest are written", async () => {
+    const [occupant, kept, taken, fresh] = burst("mixed", 4, "2026-10-02");
+    await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record: kept });
+    await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record: taken });
+    const rival = { ...taken, details: aResult({ summary: "a different outcome" }) };
+
+    // The occupant is written alone; the other three wait and go together as one batch.
+    const settled = await Promise.allSettled(
+      [occupant, kept, rival, fresh].map((record) =>
+        emitRecord(world.github, { telemetry_repo: "acme/telemetry", record }),
+      ),
+    );
+
+    expect(
+      settled.map((entry) =>
+        entry.status === "fulfilled" ? entry.value.outcome : (entry.reason as Error).name,
+      ),
+    ).toEqual(["created", "identical", "ImmutableRecordConflict", "created"]);
+    expect(await storedText(recordPathOf(taken))).toBe(serializeRecord(taken));
+    expect(await storedText(recordPathOf(fresh))).toBe(serializeRecord(fresh));
+  });
+
+  it("starts a batch again from the new head when another writer moved the branch first", async () => {
+    await world.addFaults({ route: "PATCH /repos/{owner}/{repo}/git/refs/{ref}", status: 422, count: 1 });
+    const time = virtualTime();
+    const records = burst("moved", 3, "2026-10-03");
+    const results = await Promise.all(
+      records.map((record) =>
+        emitRecord(
+          world.github,
+          { telemetry_repo: "acme/telemetry", record },
+          { sleep: time.sleep, now: time.now, random: () => 0.5 },
+        ),
+      ),
+    );
+
+    expect(results.map((result) => [result.outcome, result.attempts])).toEqual([
+      ["created", 1],
+      ["created", 2],
+      ["created", 2],
+    ]);
+    expect(time.sleeps).toEqual([50]);
+    expect((await world.stats()).by_route["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]).toEqual({
+      "200": 1,
+      "422": 1,
+    });
+    for (const record of records)
+      expect(await storedText(recordPathOf(record))).toBe(serializeRecord(record));
+  });
+
+  it("falls back to one PUT per record when the git data API will not take the batch", async () => {
+    await world.addFaults({ route: "GET /repos/{owner}/{repo}/branches/{branch}", status: 404, count: 1 });
+    const records = burst("fallback", 3, "2026-10-04");
+    const results = await Promise.all(
+      records.map((record) => emitRecord(world.github, { telemetry_repo: "acme/telemetry", record })),
+    );
+
+    expect(results.map((result) => result.outcome)).toEqual(["created", "created", "created"]);
+    expect((await world.stats()).by_route[CONTENTS_PUT]).toEqual({ "201": 3 });
+  });
+
+  it(
+    "stores exactly the intended records when batches meet conflicts and outages",
+    { timeout: 600_000 },
+    async () => {
+      await world.setLimits({
+        content_creation_per_minute: 1_000_000,
+        content_creation_per_hour: 1_000_000,
+        reset_windows: true,
+      });
+      await world.addFaults(
+        { route: CONTENTS_PUT, status: 409, probability: 0.3 },
+        { route: "PATCH /repos/{owner}/{repo}/git/refs/{ref}", status: 409, probability: 0.3 },
+        { route: "POST /repos/{owner}/{repo}/git/trees", status: 503, probability: 0.05 },
+      );
+      const records = burst("shared", 120, "2026-10-05");
+      const queue = [...records.keys()];
+      const results: Array<{ outcome: string; commit_sha?: string }> = [];
+      const writer = async () => {
+        for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+          results[index] = await emitRecord(
+            world.github,
+            { telemetry_repo: "acme/telemetry", record: records[index] },
+            { maxAttempts: 40, baseDelayMs: 5, maxDelayMs: 200 },
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, writer));
+      await world.clearFaults();
+
+      expect(results.filter((result) => result.outcome === "created")).toHaveLength(120);
+      const checkout = await world.clone();
+      const { stdout: history } = await run("git", ["rev-list", "HEAD"], { cwd: checkout, env: gitEnv() });
+      const commits = new Set(history.trim().split("\n"));
+      for (const result of results) expect(commits.has(result.commit_sha!)).toBe(true);
+      for (const record of records) {
+        expect(await readFile(join(checkout, recordPathOf(record)), "utf8")).toBe(serializeRecord(record));
+      }
+      const { stdout: added } = await run(
+        "git",
+        [
+          "log",
+          "--diff-filter=A",
+          "--name-only",
+          "--format=",
+          "--",
+          "telemetry/v1/repos/acme-widgets/2026-10-05",
+        ],
+        { cwd: checkout, env: gitEnv() },
+      );
+      expect(added.split("\n").filter(Boolean).sort()).toEqual(records.map(recordPathOf).sort());
+    },
+  );
+});

@@ -1,0 +1,152 @@
+import { ExternalError } from "../errors.js";
+import {
+  backoffDelayMs,
+  classifyWriteFailure,
+  DEFAULT_RETRY_POLICY,
+  type FailureVerdict,
+  type RetryPolicy,
+  type WriteFailure,
+} from "./retry-policy.js";
+
+/** How a write waits and gives up; every knob injectable so tests never really sleep. */
+export interface EmitOptions extends Partial<RetryPolicy> {
+  /** Waits `ms`; injected so tests never really sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1); injected so tests pin the jitter. */
+  random?: () => number;
+  /** Current time in epoch milliseconds; drives the deadline and `x-ratelimit-reset`. */
+  now?: () => number;
+  /** Told about every failed attempt that will be retried (for logs). */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface RetryEvent {
+  attempt: number;
+  status: number | undefined;
+  waitMs: number;
+  cause: "conflict" | "unavailable" | "rate-limited";
+}
+
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+
+/** A failed HTTP exchange, as the writers see it. */
+export interface HttpFailure extends WriteFailure {
+  error: unknown;
+}
+
+/**
+ * The retry budget of one write (or one batch): counts attempts, draws jittered waits, honours
+ * rate-limit waits, and decides when to give up. Conflicts and outages spend the attempt budget; a
+ * rate limit is GitHub saying when to come back, so it only spends time (the deadline), never
+ * less than a second per wait.
+ */
+export class WriteAttempts {
+  readonly policy: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  readonly now: () => number;
+  private readonly deadline: number;
+  private retries = 0;
+  /** Attempts made so far (requests that could have stored the record). */
+  attempt = 0;
+
+  constructor(private readonly options: EmitOptions) {
+    this.policy = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      deadlineMs: options.deadlineMs ?? DEFAULT_RETRY_POLICY.deadlineMs,
+      baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    };
+    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.deadline = this.now() + this.policy.deadlineMs;
+  }
+
+  /** Starts an attempt; returns its start time for the latency-scaled backoff. */
+  begin(): number {
+    this.attempt += 1;
+    return this.now();
+  }
+
+  verdict(failure: HttpFailure): FailureVerdict {
+    return classifyWriteFailure(failure, this.now());
+  }
+
+  /**
+   * Waits before the next attempt after a retryable failure, or throws the `ExternalError` made by
+   * `giveUp` when the attempt budget or the deadline is spent.
+   */
+  async waitAfter(
+    failure: HttpFailure,
+    verdict: FailureVerdict & { kind: "retry" | "wait" },
+    startedAt: number,
+    giveUp: (why: string) => ExternalError,
+  ): Promise<void> {
+    let waitMs: number;
+    if (verdict.kind === "wait") {
+      waitMs = Math.max(verdict.waitMs, MIN_RATE_LIMIT_WAIT_MS);
+    } else {
+      this.retries += 1;
+      if (this.retries >= this.policy.maxAttempts) throw giveUp("attempts exhausted");
+      waitMs = backoffDelayMs(this.retries, this.policy, this.random, this.now() - startedAt);
+    }
+    if (this.now() + waitMs > this.deadline) {
+      throw giveUp(`the next try would pass the ${this.policy.deadlineMs} ms deadline`);
+    }
+    this.options.onRetry?.({
+      attempt: this.attempt,
+      status: failure.status,
+      waitMs,
+      cause: verdict.kind === "wait" ? "rate-limited" : verdict.cause,
+    });
+    await this.sleep(waitMs);
+  }
+}
+
+interface HttpErrorLike {
+  name: "HttpError";
+  status: number;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+/** Octokit's RequestError (name `HttpError`), recognised by shape rather than by importing it. */
+export function isHttpError(error: unknown): error is HttpErrorLike {
+  return (
+    error instanceof Error &&
+    error.name === "HttpError" &&
+    typeof (error as { status?: unknown }).status === "number"
+  );
+}
+
+/**
+ * The failure behind an error, or a rethrow when it is not an HTTP failure (a bug surfaces as it
+ * is). A network failure has no response and so no status.
+ */
+export function httpFailure(error: unknown): HttpFailure {
+  if (!isHttpError(error)) throw error;
+  if (error.response === undefined) return { status: undefined, headers: {}, error };
+  return { status: error.status, headers: error.response.headers ?? {}, error };
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The error a write ends with when GitHub would not take it. */
+export function writeFailed(
+  target: string,
+  failure: HttpFailure,
+  attempts: number,
+  why?: string,
+): ExternalError {
+  const what = failure.status === undefined ? "no answer" : `HTTP ${failure.status}`;
+  return new ExternalError(
+    `telemetry write to ${target} failed after ${attempts} attempt${attempts === 1 ? "" : "s"} (${what}${why ? `; ${why}` : ""}): ${messageOf(failure.error)}`,
+    {
+      status: failure.status,
+      hint: "emitting again is safe: an identical stored record counts as success, and nothing is overwritten",
+      cause: failure.error,
+    },
+  );
+}

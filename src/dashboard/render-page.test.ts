@@ -88,7 +88,9 @@ describe("the dashboard page", () => {
         ],
       },
     ]);
-    expect(html).toContain("<h3>Configuration validation over time</h3>");
+    expect(html).toContain(
+      '<h3>Configuration validation over time</h3><p><span class="bad">✗ failed</span> on 1 of 2 day(s) with validate runs (latest 2026-11-21).</p>',
+    );
     expect(html).toContain(
       '<tr><th scope="row">2026-11-20</th><td><span class="ok">✓ valid</span></td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td></tr>',
     );

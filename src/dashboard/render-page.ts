@@ -301,7 +301,12 @@ function validationTable(window: readonly string[], byDay: ReadonlyMap<string, D
           : '<span class="ok">✓ valid</span>';
     return `<tr><th scope="row">${day}</th><td>${verdict}</td><td class="num">${v.success}</td><td class="num">${v.failure}</td><td class="num">${v.checks.PASS}</td><td class="num">${v.checks.WARN}</td><td class="num">${v.checks.FAIL}</td></tr>`;
   });
-  return `<h3>Configuration validation over time</h3><div class="table-wrap"><table class="validation"><thead><tr><th scope="col">Day</th><th scope="col">Verdict</th><th scope="col" class="num">Runs ok</th><th scope="col" class="num">Runs failed</th><th scope="col" class="num">Checks passed</th><th scope="col" class="num">Warnings</th><th scope="col" class="num">Checks failed</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  const failedDays = days.filter((day) => byDay.get(day)!.validation.failure > 0);
+  const verdict =
+    failedDays.length === 0
+      ? `<span class="ok">✓ valid</span> on all ${days.length} day(s) with validate runs`
+      : `<span class="bad">✗ failed</span> on ${failedDays.length} of ${days.length} day(s) with validate runs (latest ${failedDays[failedDays.length - 1]})`;
+  return `<h3>Configuration validation over time</h3><p>${verdict}.</p><details><summary>Validation per day (numbers)</summary><div class="table-wrap"><table class="validation"><thead><tr><th scope="col">Day</th><th scope="col">Verdict</th><th scope="col" class="num">Runs ok</th><th scope="col" class="num">Runs failed</th><th scope="col" class="num">Checks passed</th><th scope="col" class="num">Warnings</th><th scope="col" class="num">Checks failed</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></details>`;
 }
 
 function problemList(items: readonly { path: string; message: string }[], count: number): string {

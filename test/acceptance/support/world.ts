@@ -9,12 +9,14 @@ import { captureIO } from "../../../src/cli/test-io.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../../../src/registry/registry-types.js";
 import { startTestGitHub, type TestGitHub } from "../../support/local-github.js";
 import {
+  appInstallation,
   APP_SLUG,
   INFRA_REPO,
   maintainerToken,
   OPERATOR_TOKEN,
   TELEMETRY_NAME,
   worldSeed,
+  type AppInstallation,
   type WorldSpec,
 } from "./world-spec.js";
 
@@ -52,6 +54,11 @@ export interface AcceptanceWorld {
   telemetryRepo(owner: string): string;
   /** The maintainer of `owner`'s hosts. */
   maintainerOf(owner: string): string;
+  /**
+   * The account owner changes the App's installation on `account` (as in GitHub's settings): every
+   * repository, or only the named ones.
+   */
+  setAppInstallation(account: string, app: Exclude<AppInstallation, "none">): Promise<void>;
   /** Runs git in `cwd` with the operator's identity (never the machine's global one). */
   git(cwd: string, ...args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -132,6 +139,9 @@ async function worldOn(github: TestGitHub, spec: WorldSpec, scratch: string): Pr
     }),
     telemetryRepo: (owner) => `${owner}/${TELEMETRY_NAME}`,
     maintainerOf: (owner) => customer(owner).maintainer,
+    async setAppInstallation(account, app) {
+      await github.seed({ installations: appInstallation(account, app) });
+    },
     git,
     async stop() {
       try {

@@ -107,6 +107,19 @@ describe("seeding the local GitHub", () => {
     ]);
   });
 
+  it("does not apply the same seed twice, answering the first result again", async () => {
+    const seed = {
+      users: [{ login: "alice" }],
+      repos: [{ name: "alice/notes", issues: [{ title: "once" }] }],
+      tokens: [{ user: "alice" }],
+    };
+    github = await startTestGitHub(seed);
+    const again = await github.seed(seed);
+    expect(again).toEqual(github.seeded);
+    const issues = await github.client().rest.issues.listForRepo({ owner: "alice", repo: "notes" });
+    expect(issues.data.map((issue) => issue.title)).toEqual(["once"]);
+  });
+
   it("makes startLocalGitHub reject a bad seed with a ValidationError and leave nothing running", async () => {
     const starting = startLocalGitHub({ seed: { users: [{ login: "-bad-" }] } });
     await expect(starting).rejects.toBeInstanceOf(ValidationError);

@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { canonicalJson } from "../../util/canonical-json.js";
 import { ValidationError } from "../../errors.js";
 import { adminAccount } from "../auth/principal.js";
 import { protectionRulesFile } from "../git/branch-protection-rules.js";
@@ -16,12 +17,17 @@ const time = (text: string | undefined, fallback: number) =>
 /**
  * Validates a seed (schema, then references) and applies it to the running local GitHub. A seed
  * with any problem is refused as a whole with a `ValidationError` listing every problem; nothing is
- * applied. Applying adds to the state: known accounts and repositories are extended.
+ * applied. Applying adds to the state: known accounts and repositories are extended. A seed already
+ * applied to this state (same content) is not applied again, so restarting with the same `--seed`
+ * does not duplicate its issues; its first result is answered.
  */
 export async function applySeed(emu: Emulator, input: SeedInput, file?: string): Promise<SeedResult> {
   const parsed = validateSeed(input, file);
   if (parsed.problems) throw new ValidationError("the seed is invalid", parsed.problems);
   const seed = parsed.value;
+  const digest = createHash("sha256").update(canonicalJson(seed)).digest("hex");
+  const earlier = emu.state.appliedSeeds[digest];
+  if (earlier !== undefined) return earlier as SeedResult;
   const problems = checkSeedReferences(emu.state, seed).map((problem) => ({
     ...problem,
     ...(file ? { file } : {}),
@@ -77,6 +83,7 @@ export async function applySeed(emu: Emulator, input: SeedInput, file?: string):
     result.tokens.push({ token, user: user.login });
   }
   applyLimits(emu, seed.limits);
+  state.appliedSeeds[digest] = result;
   state.changed();
   return result;
 }

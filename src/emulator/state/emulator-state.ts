@@ -20,6 +20,8 @@ export class EmulatorState {
   limits: Limits;
   /** Bumped on every change; part of every ETag. */
   revision = 0;
+  /** Seeds already applied (by content hash) and what they created: applying one again is a no-op. */
+  readonly appliedSeeds: Record<string, unknown>;
   private nextIdValue: number;
   private readonly accountsByLogin = new Map<string, Account>();
   private readonly accountsById = new Map<number, Account>();
@@ -35,6 +37,7 @@ export class EmulatorState {
     this.adminToken = adminToken ?? snapshot?.adminToken ?? `emu_admin_${randomBytes(20).toString("hex")}`;
     this.limits = { ...DEFAULT_LIMITS, ...snapshot?.limits };
     this.nextIdValue = snapshot?.nextId ?? 1000;
+    this.appliedSeeds = { ...snapshot?.appliedSeeds };
     for (const account of snapshot?.accounts ?? []) this.addAccount(account);
     for (const repo of snapshot?.repos ?? []) this.addRepo(repo);
     for (const app of snapshot?.apps ?? []) this.addApp(app);
@@ -181,6 +184,7 @@ export class EmulatorState {
       installations: this.installations(),
       tokens: [...this.tokensByValue.values()],
       limits: this.limits,
+      appliedSeeds: this.appliedSeeds,
     };
   }
 }

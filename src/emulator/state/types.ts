@@ -239,4 +239,6 @@ export interface StateSnapshot {
   installations: Installation[];
   tokens: TokenRecord[];
   limits: Limits;
+  /** Results of the seeds applied so far, by the SHA-256 of their canonical JSON. */
+  appliedSeeds?: Record<string, unknown>;
 }

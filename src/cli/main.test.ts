@@ -29,6 +29,15 @@ describe("task-assistant CLI entry", () => {
     expect(cap.stderr()).toMatch(/hint: run `task-assistant --help`/);
   });
 
+  it("prefers the longest command name over the bare group command, whatever the table's order", async () => {
+    const { matchCommand } = await import("./main.js");
+    const spec = { summary: "", usage: "", load: () => Promise.reject(new Error("not loaded")) };
+    const table = { "": spec, plan: spec, "pr create": spec };
+    expect(matchCommand(table, ["plan", "--json"])).toEqual({ name: "plan", rest: ["--json"] });
+    expect(matchCommand(table, ["pr", "create"])).toEqual({ name: "pr create", rest: [] });
+    expect(matchCommand(table, ["--event", "push"])).toEqual({ name: "", rest: ["--event", "push"] });
+  });
+
   it("maps typed errors to the documented exit codes", () => {
     const cap = captureIO();
     expect(reportError(new PolicyError("refusing on main", { hint: "run infra branch" }), cap.io)).toBe(2);

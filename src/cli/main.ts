@@ -94,13 +94,15 @@ function groupHelp(groupName: string, table: CommandTable): string {
 const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.includes("-h");
 
 /** Finds the longest command name in `table` that the arguments start with. */
-function matchCommand(
+export function matchCommand(
   table: CommandTable,
   args: readonly string[],
 ): { name: string; rest: string[] } | undefined {
-  const candidates = Object.keys(table).sort((a, b) => b.split(" ").length - a.split(" ").length);
+  const wordsOf = (name: string) => (name === "" ? [] : name.split(" "));
+  // Longest first, so `dispatch plan` wins over the bare `dispatch` whatever the table's order.
+  const candidates = Object.keys(table).sort((a, b) => wordsOf(b).length - wordsOf(a).length);
   for (const name of candidates) {
-    const words = name === "" ? [] : name.split(" ");
+    const words = wordsOf(name);
     if (words.every((word, index) => args[index] === word)) return { name, rest: args.slice(words.length) };
   }
   return undefined;

@@ -119,6 +119,30 @@ describe("limits, conditional requests, faults and stats", () => {
     ]);
   });
 
+  it("fires a fault with its probability, drawn from the server's random source", async () => {
+    const draws = [0.1, 0.9, 0.2, 0.95];
+    const seeded = await startTestGitHub(
+      { users: [{ login: "carol" }], repos: [{ name: "carol/notes" }] },
+      { random: () => draws.shift() ?? 1 },
+    );
+    try {
+      await seeded.addFaults({ route: "GET /repos/{owner}/{repo}", status: 503, probability: 0.5 });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        statuses.push(
+          await seeded
+            .client()
+            .rest.repos.get({ owner: "carol", repo: "notes" })
+            .then((response) => response.status)
+            .catch((error: { status: number }) => error.status),
+        );
+      }
+      expect(statuses).toEqual([503, 200, 503, 200]);
+    } finally {
+      await seeded.stop();
+    }
+  });
+
   it("refuses a malformed fault and admin calls without the admin token", async () => {
     await expect(
       github.admin("POST", "/_emulator/faults", { route: "nonsense", status: 500 }),

@@ -148,5 +148,40 @@ export async function writesDuring<T>(
   return { result, writes: writesIn(stats), stats };
 }
 
-/** Write lines of `writes` on contents (telemetry records), labels/milestones/issues (host state). */
-export const CONTENTS_PUT = "PUT /repos/{owner}/{repo}/contents/{path}";
+const CONTENTS_PUT = "PUT /repos/{owner}/{repo}/contents/{path}";
+
+/**
+ * `writes` split into record writes — how many files were created (201) and how many attempts met a
+ * conflict on the branch (409) — and every other write line.
+ */
+export function splitRecordWrites(writes: string[]): {
+  created: number;
+  conflicts: number;
+  others: string[];
+} {
+  const count = (status: number) =>
+    writes
+      .filter((line) => line.startsWith(`${CONTENTS_PUT} ${status} `))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf("×") + 1)), 0);
+  return {
+    created: count(201),
+    conflicts: count(409),
+    others: writes.filter(
+      (line) => !line.startsWith(`${CONTENTS_PUT} 201 `) && !line.startsWith(`${CONTENTS_PUT} 409 `),
+    ),
+  };
+}
+
+/**
+ * Record paths grouped by run: `<owner-repo>/<correlation id>` → the record files in that folder,
+ * sorted. Date folders are left out (a run's records share one).
+ */
+export function runsIn(paths: string[]): Map<string, string[]> {
+  const runs = new Map<string, string[]>();
+  for (const path of [...paths].sort()) {
+    const [, , , repo, , correlation, file] = path.split("/");
+    const key = `${repo}/${correlation}`;
+    runs.set(key, [...(runs.get(key) ?? []), file]);
+  }
+  return runs;
+}

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { ImmutableRecordConflict } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
+import { HeadIndex } from "./head-index.js";
 import type { EmitPlan } from "./plan-emit.js";
 import {
   httpFailure,
-  isHttpError,
   writeFailed,
   WriteAttempts,
   type EmitOptions,
@@ -17,7 +17,8 @@ export interface BatchSession {
   owner: string;
   repo: string;
   branch?: string;
-  head?: { commit: string; tree: string };
+  /** The head this session's last batch left, with what it knows is stored there. */
+  head?: HeadIndex;
 }
 
 /** Per record of a batch: its result, or the error it ends with. */
@@ -39,8 +40,9 @@ export type BatchOutcome = { result: EmitResult } | { error: unknown };
  * repository, a missing branch, an unsupported endpoint, a rule on the ref); the caller then
  * writes the records one by one, which reports such problems per record.
  *
- * Requests per round: 1 branch read + 1 listing per date directory (+ 1 per run directory that
- * already exists) + tree + commit + ref update, for any number of records.
+ * Requests per round, for any number of records: tree + commit + ref update, plus, when the head
+ * is not the one this session's last batch left, 1 branch read, 1 listing per date directory and 1
+ * per run directory that already exists (see `HeadIndex`).
  */
 export async function writeBatch(
   github: GitHub,
@@ -75,9 +77,9 @@ export async function writeBatch(
       let head = known;
       if (head === undefined) {
         const { data } = await github.rest.repos.getBranch({ owner, repo, branch, request: { retries: 0 } });
-        head = { commit: data.commit.sha, tree: data.commit.commit.tree.sha };
+        head = new HeadIndex(github, owner, repo, data.commit.sha, data.commit.commit.tree.sha);
       }
-      const stored = await storedBlobIds(github, owner, repo, head.commit, plans);
+      const stored = await head.lookup(plans);
       const outcomes: BatchOutcome[] = [];
       const toWrite = new Map<string, EmitPlan>();
       for (const plan of plans) {
@@ -128,7 +130,11 @@ export async function writeBatch(
         force: false,
         request: { retries: 0 },
       });
-      session.head = { commit: commit.sha, tree: tree.sha };
+      session.head = head.recordWritten(
+        commit.sha,
+        tree.sha,
+        new Map([...toWrite.values()].map((plan) => [plan.path, gitBlobId(plan.text)])),
+      );
       for (const outcome of outcomes) {
         if ("result" in outcome && outcome.result.outcome === "created")
           outcome.result.commit_sha = commit.sha;
@@ -145,78 +151,6 @@ export async function writeBatch(
       writeFailed(target, failure, attempts.attempt, why),
     );
   }
-}
-
-/**
- * Blob ids of the records already stored at the head, for the batch's paths. One listing per date
- * directory says which correlation directories exist; only those are listed in turn. A burst of new
- * runs therefore costs one read per date directory.
- */
-async function storedBlobIds(
-  github: GitHub,
-  owner: string,
-  repo: string,
-  commitSha: string,
-  plans: readonly EmitPlan[],
-): Promise<Map<string, string>> {
-  const list = async (
-    path: string,
-  ): Promise<
-    Array<{ name: string; path: string; sha: string; type: string }> | "absent" | "not a directory"
-  > => {
-    let data: unknown;
-    try {
-      // A missing directory (404) is the usual answer; a retry would only repeat it.
-      ({ data } = await github.rest.repos.getContent({
-        owner,
-        repo,
-        path,
-        ref: commitSha,
-        request: { retries: 0 },
-      }));
-    } catch (error) {
-      if (isHttpError(error) && error.status === 404) return "absent";
-      throw error;
-    }
-    return Array.isArray(data)
-      ? (data as Array<{ name: string; path: string; sha: string; type: string }>)
-      : "not a directory";
-  };
-  const parentOf = (path: string) => path.slice(0, path.lastIndexOf("/"));
-  const ids = new Map<string, string>();
-  const blocked = (prefix: string) => {
-    for (const plan of plans) if (plan.path.startsWith(`${prefix}/`)) ids.set(plan.path, "(blocked)");
-  };
-
-  const runDirectories = new Set<string>();
-  for (const dateDirectory of new Set(plans.map((plan) => parentOf(parentOf(plan.path))))) {
-    const listing = await list(dateDirectory);
-    if (listing === "absent") continue;
-    if (listing === "not a directory") {
-      blocked(dateDirectory);
-      continue;
-    }
-    const present = new Map(listing.map((entry) => [entry.path, entry.type]));
-    // The contents API lists at most 1,000 entries: past that, ask each run directory directly.
-    const complete = listing.length < 1000;
-    for (const plan of plans) {
-      const runDirectory = parentOf(plan.path);
-      if (parentOf(runDirectory) !== dateDirectory) continue;
-      const type = present.get(runDirectory);
-      if (type === "dir" || (type === undefined && !complete)) runDirectories.add(runDirectory);
-      else if (type !== undefined) blocked(runDirectory);
-    }
-  }
-  for (const runDirectory of runDirectories) {
-    const listing = await list(runDirectory);
-    if (listing === "absent") continue;
-    if (listing === "not a directory") {
-      blocked(runDirectory);
-      continue;
-    }
-    for (const entry of listing) ids.set(entry.path, entry.type === "file" ? entry.sha : `(${entry.type})`);
-  }
-  return ids;
 }
 
 /** Git's blob id of a text: sha1 of `blob <length>\0<bytes>`. Equal ids mean equal bytes. */

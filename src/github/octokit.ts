@@ -50,11 +50,12 @@ export function createGitHub(options: GitHubClientOptions): GitHub {
     ...(options.authStrategy === undefined ? {} : { authStrategy: options.authStrategy }),
     userAgent: options.userAgent ?? "task-assistant",
     log: options.log ?? silentLog,
-    request: {
-      retries,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    },
-    retry: { enabled: retries > 0 },
+    // Retries are configured on the plugin only: a `request.retries` default would make plugin-retry
+    // repeat every failed request, 404 and 422 included, not just the transient ones.
+    ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
+    // 409 is a conflict (a moved branch head, a stale sha), not a transient fault: repeating the same
+    // request cannot succeed, and callers that can resolve it (emit-engine) retry with fresh state.
+    retry: { enabled: retries > 0, retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
     throttle: {
       enabled: pacing,
       onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>

@@ -61,14 +61,20 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
   const where = `${source.repo}:${REGISTRY_PATH}`;
   const [owner, repo] = source.repo.split("/");
   try {
-    const response = await source.github.rest.repos.getContent({ owner, repo, path: REGISTRY_PATH });
-    const data = response.data;
-    if (Array.isArray(data) || data.type !== "file" || typeof data.content !== "string")
+    // The raw media type serves files of any size up to 100 MB; the JSON form stops at 1 MB, and a
+    // registry of a few thousand orgs is larger than that. The blob SHA is git's, computed here.
+    const response = await source.github.rest.repos.getContent({
+      owner,
+      repo,
+      path: REGISTRY_PATH,
+      mediaType: { format: "raw" },
+    });
+    if (typeof response.data !== "string")
       return { kind: "unreadable", reason: `${REGISTRY_PATH} is not a file`, source: where };
-    const text = Buffer.from(data.content, "base64").toString("utf8");
+    const bytes = Buffer.from(response.data, "utf8");
     return {
       kind: "loaded",
-      snapshot: readRegistry(text, { sha: data.sha, file: REGISTRY_PATH }),
+      snapshot: readRegistry(response.data, { sha: gitBlobSha(bytes), file: REGISTRY_PATH }),
       source: where,
     };
   } catch (error) {

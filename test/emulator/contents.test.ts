@@ -130,6 +130,25 @@ describe("contents on the local GitHub are real git commits", () => {
     });
   });
 
+  it("leaves out the content of files over 1 MB in the JSON form, as GitHub does, and serves them raw", async () => {
+    const octokit = github.client("ghp_alice_0001");
+    const big = "x".repeat(1024 * 1024 + 1);
+    await octokit.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: "big.txt",
+      message: "A file over 1 MB",
+      content: Buffer.from(big).toString("base64"),
+    });
+    const json = await octokit.rest.repos.getContent({ ...repo, path: "big.txt" });
+    expect(json.data).toMatchObject({ type: "file", size: big.length, content: "", encoding: "none" });
+    const raw = await octokit.rest.repos.getContent({
+      ...repo,
+      path: "big.txt",
+      mediaType: { format: "raw" },
+    });
+    expect(raw.data).toBe(big);
+  });
+
   it("deletes a file with its sha in one commit", async () => {
     const octokit = github.client("ghp_alice_0001");
     const file = await octokit.rest.repos.getContent({ ...repo, path: "a/b/c.txt" });

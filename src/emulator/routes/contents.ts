@@ -46,12 +46,18 @@ async function getContents(ctx: RequestContext): Promise<Reply> {
       },
     };
   }
+  // Like GitHub: the JSON form carries the content of files up to 1 MB only; larger files come back
+  // with an empty `content` and `encoding: "none"`, and must be read with the raw media type.
+  const tooLarge = data.length > JSON_CONTENT_LIMIT;
   return ok({
     ...renderContentEntry(ctx.emu, repo, entry, path, ref, data.length),
-    content: wrappedBase64(data),
-    encoding: "base64",
+    content: tooLarge ? "" : wrappedBase64(data),
+    encoding: tooLarge ? "none" : "base64",
   });
 }
+
+/** Largest file whose content the contents API returns in its JSON form. */
+export const JSON_CONTENT_LIMIT = 1024 * 1024;
 
 /** Decodes a base64 `content` field; GitHub refuses anything else with 422. */
 function decodeContent(value: string): Buffer {

@@ -42,7 +42,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   io.stdout(values.json ? jsonOut(runReportJson(report)) : formatRunTable(report));
   if (report.halted && report.preflight.record === "failed")
-    io.stderr(`error: ${report.preflight.summary}\n`);
+    io.stderr(
+      `error: ${report.preflight.ok ? `no engine ran: preflight's record could not be written: ${report.preflight.record_error ?? "unknown"}` : report.preflight.summary}\n`,
+    );
   await appendStepSummary(actions, formatRunMarkdown(report));
   return report.ok ? 0 : 1;
 }

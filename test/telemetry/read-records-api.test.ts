@@ -212,6 +212,21 @@ describe("telemetry list, show and validate through the API", () => {
         "",
       ].join("\n"),
     );
+    const asJson = captureIO({ env: env() });
+    await expect(
+      main(["telemetry", "validate", "--repo", "acme/telemetry", "--json"], asJson.io),
+    ).rejects.toThrow(/has 2 problems/);
+    expect(JSON.parse(asJson.stdout())).toMatchObject({
+      ok: false,
+      source: "acme/telemetry",
+      record_files: 5,
+      valid_records: 4,
+      unexpected: 1,
+      problems: [
+        { file: "telemetry/v1/repos/acme-widgets/2026-11-20/100-1/.keep", path: "" },
+        { file: "telemetry/v1/repos/acme-widgets/2026-11-21/102-1/validate.json", path: "" },
+      ],
+    });
     const atFirst = captureIO({ env: env() });
     expect(
       await main(["telemetry", "validate", "--repo", "acme/telemetry", "--ref", firstCommit], atFirst.io),

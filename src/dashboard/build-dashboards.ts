@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { checkRecord } from "../telemetry/check-record.js";
 import { createReducer } from "./create-reducer.js";
 import {
   DASHBOARD_BUILD_VERSION,
@@ -57,25 +58,29 @@ export async function buildDashboards(options: BuildOptions): Promise<DashboardB
 
   let mode: DashboardBuild["mode"] = "full";
   let reducer = createReducer({ owner });
-  let filesRead: number;
-  let incrementalPaths: string[] | undefined;
+  let filesRead = 0;
   if (previous !== undefined) {
-    if (!(await isAncestor(checkout, previous.telemetry_commit, checkout.head))) {
-      fallback = `the previous build's telemetry commit ${previous.telemetry_commit.slice(0, 12)} is no longer in the history`;
+    // Ask git what changed, and meanwhile do the CPU work an incremental build needs anyway:
+    // resume the stored reducer state and compile the record checks.
+    const since = previous.telemetry_commit;
+    const changesPromise = (async () =>
+      (await isAncestor(checkout, since, checkout.head))
+        ? await recordChangesBetween(checkout, since, checkout.head)
+        : ("gone" as const))();
+    const resumed = createReducer({ owner }, previous.reducer);
+    checkRecord(null);
+    const changes = await changesPromise;
+    if (changes === "gone") {
+      fallback = `the previous build's telemetry commit ${since.slice(0, 12)} is no longer in the history`;
+    } else if ("rewritten" in changes) {
+      fallback = `${changes.rewritten.length} record file(s) were changed or removed since ${since.slice(0, 12)} (e.g. ${changes.rewritten[0]})`;
     } else {
-      const changes = await recordChangesBetween(checkout, previous.telemetry_commit, checkout.head);
-      if ("rewritten" in changes) {
-        fallback = `${changes.rewritten.length} record file(s) were changed or removed since ${previous.telemetry_commit.slice(0, 12)} (e.g. ${changes.rewritten[0]})`;
-      } else {
-        incrementalPaths = changes.added;
-      }
+      mode = "incremental";
+      reducer = resumed;
+      filesRead = await readRecordFiles(checkout.dir, changes.added, reducer);
     }
   }
-  if (previous !== undefined && incrementalPaths !== undefined) {
-    mode = "incremental";
-    reducer = createReducer({ owner }, previous.reducer);
-    filesRead = await readRecordFiles(checkout.dir, incrementalPaths, reducer);
-  } else {
+  if (mode === "full") {
     filesRead = await readRecordFiles(checkout.dir, listAllRecordFiles(checkout), reducer);
   }
 

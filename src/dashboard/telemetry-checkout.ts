@@ -60,16 +60,11 @@ async function defaultBranch(dir: string, env: NodeJS.ProcessEnv): Promise<strin
 /** Is `ancestor` a commit in the history of `head`? False when it is unknown or was force-pushed away. */
 export async function isAncestor(checkout: Checkout, ancestor: string, head: string): Promise<boolean> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(ancestor)) return false;
-  const known = await runGit(["cat-file", "-e", `${ancestor}^{commit}`], {
-    cwd: checkout.dir,
-    env: checkout.env,
-    allowExit: [1, 128],
-  });
-  if (known.code !== 0) return false;
+  // Exit 1: not an ancestor; 128: the commit is not in this repository at all (force-pushed away).
   const result = await runGit(["merge-base", "--is-ancestor", ancestor, head], {
     cwd: checkout.dir,
     env: checkout.env,
-    allowExit: [1],
+    allowExit: [1, 128],
   });
   return result.code === 0;
 }

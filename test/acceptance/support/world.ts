@@ -14,7 +14,6 @@ import {
   INFRA_REPO,
   maintainerToken,
   OPERATOR_TOKEN,
-  TELEMETRY_NAME,
   worldSeed,
   type AppInstallation,
   type WorldSpec,
@@ -50,8 +49,6 @@ export interface AcceptanceWorld {
   maintainerEnv(owner: string): Env;
   /** The dispatcher's environment on a run: the local GitHub, the App's credentials, the infra repository. */
   appEnv(): Env;
-  /** `<owner>/task-assistant-telemetry`. */
-  telemetryRepo(owner: string): string;
   /** The maintainer of `owner`'s hosts. */
   maintainerOf(owner: string): string;
   /**
@@ -137,7 +134,6 @@ async function worldOn(github: TestGitHub, spec: WorldSpec, scratch: string): Pr
       TA_APP_SLUG: APP_SLUG,
       TA_INFRA_REPO: INFRA_REPO,
     }),
-    telemetryRepo: (owner) => `${owner}/${TELEMETRY_NAME}`,
     maintainerOf: (owner) => customer(owner).maintainer,
     async setAppInstallation(account, app) {
       await github.seed({ installations: appInstallation(account, app) });

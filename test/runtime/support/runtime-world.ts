@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalJson } from "../../../src/util/canonical-json.js";
-import { startTestGitHub, type SeedInput, type TestGitHub } from "../../support/local-github.js";
+import type { SeedDocument } from "../../../src/emulator/start-local-github.js";
+import { startTestGitHub, type TestGitHub } from "../../support/local-github.js";
 
 /** The tokens of the world's people: the operator can do anything; rita may only read acme's repos. */
 export const TOKENS = {
@@ -78,7 +79,7 @@ export async function startWorld(registry: string = registryText()): Promise<Tes
 }
 
 /** The world as a seed: operators, orgs, host and telemetry repositories, the infra repository, Apps. */
-export async function worldSeed(registry: string = registryText()): Promise<SeedInput> {
+export async function worldSeed(registry: string = registryText()): Promise<SeedDocument> {
   return {
     users: [{ login: "ada", name: "Ada Operator", email: "ada@example.com" }, { login: "rita" }],
     orgs: [

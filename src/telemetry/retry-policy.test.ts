@@ -17,6 +17,21 @@ describe("classifyWriteFailure", () => {
     expect(classifyWriteFailure({ status: undefined }, NOW)).toEqual({ kind: "retry", cause: "unavailable" });
   });
 
+  it("gives up at once on a 409 that a branch rule, not a moved head, caused", () => {
+    const moved = { status: 409, message: "is at 3f1c but expected 9a2b" };
+    expect(classifyWriteFailure(moved, NOW)).toEqual({ kind: "retry", cause: "conflict" });
+    for (const message of [
+      "Changes must be made through a pull request.",
+      "Repository rule violations found\n\nChanges must be made through a pull request.",
+      "Cannot update this protected branch",
+    ]) {
+      expect(classifyWriteFailure({ status: 409, message }, NOW)).toEqual({
+        kind: "fatal",
+        reason: "the branch refuses direct commits",
+      });
+    }
+  });
+
   it("reads the stored file on 422 and gives up on what would fail again", () => {
     expect(classifyWriteFailure({ status: 422 }, NOW)).toEqual({ kind: "exists" });
     for (const status of [400, 401, 403, 404, 500]) {

@@ -28,6 +28,8 @@ export interface WriteFailure {
   /** HTTP status; undefined when no response arrived (connection reset, DNS, ...). */
   status?: number;
   headers?: Readonly<Record<string, string | number | undefined>>;
+  /** GitHub's message, which tells a moved head apart from a branch rule on a 409. */
+  message?: string;
 }
 
 export type FailureVerdict =
@@ -37,7 +39,15 @@ export type FailureVerdict =
   | { kind: "wait"; waitMs: number }
   /** 422 without sha: a file is already there; read it before deciding. */
   | { kind: "exists" }
-  | { kind: "fatal" };
+  /** Retrying would fail the same way; `reason` says why when it is worth telling. */
+  | { kind: "fatal"; reason?: string };
+
+/**
+ * GitHub's 409 answers for a write that a branch rule refuses (classic protection, a ruleset, a
+ * locked branch). Unlike a moved head they are permanent, so retrying only delays the error.
+ */
+const BRANCH_RULE_REFUSAL =
+  /must be made through a pull request|protected branch|repository rule violations|branch is (?:locked|read-only)/i;
 
 /**
  * Classifies one failed write. 409 and 502/503/504 are safe to retry because a retry either lands
@@ -47,6 +57,9 @@ export type FailureVerdict =
 export function classifyWriteFailure(failure: WriteFailure, nowMs: number): FailureVerdict {
   const { status } = failure;
   if (status === undefined) return { kind: "retry", cause: "unavailable" };
+  if (status === 409 && failure.message !== undefined && BRANCH_RULE_REFUSAL.test(failure.message)) {
+    return { kind: "fatal", reason: "the branch refuses direct commits" };
+  }
   if (status === 409) return { kind: "retry", cause: "conflict" };
   if (status === 502 || status === 503 || status === 504) return { kind: "retry", cause: "unavailable" };
   if (status === 422) return { kind: "exists" };

@@ -70,7 +70,7 @@ export class WriteAttempts {
   }
 
   verdict(failure: HttpFailure): FailureVerdict {
-    return classifyWriteFailure(failure, this.now());
+    return classifyWriteFailure({ ...failure, message: messageOf(failure.error) }, this.now());
   }
 
   /**
@@ -139,14 +139,11 @@ export function writeFailed(
   failure: HttpFailure,
   attempts: number,
   why?: string,
+  hint = "emitting again is safe: an identical stored record counts as success, and nothing is overwritten",
 ): ExternalError {
   const what = failure.status === undefined ? "no answer" : `HTTP ${failure.status}`;
   return new ExternalError(
     `telemetry write to ${target} failed after ${attempts} attempt${attempts === 1 ? "" : "s"} (${what}${why ? `; ${why}` : ""}): ${messageOf(failure.error)}`,
-    {
-      status: failure.status,
-      hint: "emitting again is safe: an identical stored record counts as success, and nothing is overwritten",
-      cause: failure.error,
-    },
+    { status: failure.status, hint, cause: failure.error },
   );
 }

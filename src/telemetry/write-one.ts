@@ -55,7 +55,17 @@ export async function writeOne(github: GitHub, plan: EmitPlan, options: EmitOpti
       await compareStored(github, plan, failure.error);
       return { path: plan.path, outcome: "identical", attempts: attempts.attempt };
     }
-    if (verdict.kind === "fatal") throw writeFailed(target, failure, attempts.attempt);
+    if (verdict.kind === "fatal") {
+      throw verdict.reason === undefined
+        ? writeFailed(target, failure, attempts.attempt)
+        : writeFailed(
+            target,
+            failure,
+            attempts.attempt,
+            verdict.reason,
+            "let the Task Assistant App commit to the telemetry repository's default branch (branch protection or a ruleset refuses it); nothing was written",
+          );
+    }
     await attempts.waitAfter(failure, verdict, startedAt, (why) =>
       writeFailed(target, failure, attempts.attempt, why),
     );

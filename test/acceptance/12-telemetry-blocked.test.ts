@@ -52,7 +52,7 @@ describe("12 telemetry writes blocked by branch protection", () => {
     });
     const recordError = result.report!.preflight.record_error!;
     expect(recordError).toMatch(
-      /^telemetry write to acme\/task-assistant-telemetry:telemetry\/v1\/repos\/acme-widgets\/\d{4}-\d{2}-\d{2}\/blocked-1\/preflight\.json failed after \d+ attempts \(HTTP 409.*\): Changes must be made through a pull request/,
+      /^telemetry write to acme\/task-assistant-telemetry:telemetry\/v1\/repos\/acme-widgets\/\d{4}-\d{2}-\d{2}\/blocked-1\/preflight\.json failed after 1 attempt \(HTTP 409; the branch refuses direct commits\): Changes must be made through a pull request/,
     );
     // The error printed is the write that failed, not preflight's verdict on the repository.
     expect(result.stderr).toContain(recordError);

@@ -107,7 +107,7 @@ async function mintInstallationToken(
   } catch (error) {
     const status = statusOf(error);
     throw new ExternalError(
-      `GitHub refused an installation token for ${describeRequest(request)}${status ? ` (HTTP ${status})` : ""}`,
+      `GitHub refused an installation token for ${describeRequest(request)}${status ? ` (HTTP ${status})` : ""}: ${githubMessage(error)}`,
       {
         status,
         cause: error,
@@ -163,4 +163,15 @@ function describeRequest(request: TokenRequest): string {
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
+}
+
+/** GitHub's own words for a refused request (e.g. "… not accessible to the parent installation"). */
+function githubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  const message = (data as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" && message !== ""
+    ? message
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }

@@ -53,6 +53,10 @@ describe("08 App without access to the telemetry repository", () => {
     expect(result.report!.preflight.reason).toMatch(
       /^telemetry\.access: not checked: no token for acme\/task-assistant-telemetry: GitHub refused an installation token for acme\/\{task-assistant-telemetry\}/,
     );
+    // GitHub's own words say which grant is missing.
+    expect(result.report!.preflight.reason).toMatch(
+      /\(HTTP 422\): .*not accessible to the parent installation/,
+    );
     expect(result.stderr).toMatch(/^error: preflight failed for acme\/widgets: telemetry\.access: /);
     expect(writes).toEqual([]);
     expect(await recordTree(world, TELEMETRY)).toEqual([]);

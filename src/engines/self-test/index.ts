@@ -1,15 +1,7 @@
-import { attempt, configLocation, engineResult, targetOf } from "../../config/engine-report.js";
-import {
-  configChecks,
-  configFailureSummary,
-  describeSteps,
-  inventoryChecks,
-  planActions,
-} from "../../config/host-checks.js";
-import { planMaterialization } from "../../config/plan-materialization.js";
-import { readHostConfig } from "../../config/read-host-config.js";
-import { readRepoInventory } from "../../config/read-repo-inventory.js";
-import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
+import { engineResult } from "../../config/engine-report.js";
+import { describeSteps, planActions } from "../../config/host-checks.js";
+import { inspectHost } from "../../config/inspect-host.js";
+import type { Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
 
 /**
  * self-test: the validate checks plus a dry-run materialize. It never writes; its record says what
@@ -22,20 +14,9 @@ export const engine: Engine = {
 };
 
 async function runSelfTest(ctx: EngineContext): Promise<EngineResult> {
-  const target = targetOf(ctx.target_repo);
-  const stop = (summary: string, checks: Check[]) => engineResult("self-test", summary, checks, []);
-
-  const loaded = await attempt("config.load", () => readHostConfig(ctx.github, configLocation(ctx)));
-  if ("failed" in loaded) return stop("Configuration could not be read", [loaded.failed]);
-  const config = loaded.value;
-  const checks = configChecks(config);
-  if (config.status !== "valid") return stop(configFailureSummary(config), checks);
-
-  const inventory = await attempt("repo.inventory", () => readRepoInventory(ctx.github, target));
-  if ("failed" in inventory)
-    return stop("Labels and milestones could not be listed", [...checks, inventory.failed]);
-  const plan = planMaterialization(config.config, inventory.value);
-  checks.push(...inventoryChecks(plan));
+  const inspection = await inspectHost(ctx, "self-test");
+  if ("finished" in inspection) return inspection.finished;
+  const { checks, plan } = inspection;
   const wouldDo = describeSteps(plan.steps);
   return engineResult(
     "self-test",

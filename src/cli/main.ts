@@ -163,6 +163,13 @@ export async function runFromProcess(): Promise<void> {
     if (interruptions > 1) process.exit(130);
     interrupt();
   };
+  // A reader that goes away (`task-assistant telemetry list | head`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const io: CliIO = {

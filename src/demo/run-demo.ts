@@ -34,6 +34,8 @@ export interface DemoOptions {
 
 export interface DemoSession {
   github: LocalGitHub;
+  /** The operator's checkout of the infra repository. */
+  infraCheckout: string;
   dashboards: DemoDashboardServer;
   stateDir: string;
   /** Stops the servers and removes a temporary state directory. */
@@ -102,16 +104,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
       port: options.dashboardPort ?? 0,
     });
     say(`\nDashboards: ${dashboards.url}\n`);
-    say(
-      "While the demo serves, try in another terminal (commands find this local GitHub by themselves):\n" +
-        "   npx task-assistant telemetry list --repo acme/task-assistant-telemetry\n" +
-        `   cd ${join(work, "task-assistant-infra")} && npx task-assistant infra resolve acme/widgets\n`,
-    );
     const served = dashboards;
     return {
       github,
       dashboards: served,
       stateDir,
+      infraCheckout: join(work, "task-assistant-infra"),
       async stop() {
         await served.stop();
         await github.stop();

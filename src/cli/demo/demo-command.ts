@@ -41,7 +41,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       pid: process.pid,
       stateDir: session.stateDir,
     });
-    io.stdout("\nServing until Ctrl-C.\n");
+    io.stdout(
+      "While the demo serves, try in another terminal (commands find this local GitHub by themselves):\n" +
+        "   npx task-assistant telemetry list --repo acme/task-assistant-telemetry\n" +
+        `   cd ${session.infraCheckout} && npx task-assistant infra resolve acme/widgets\n` +
+        "\nServing until Ctrl-C.\n",
+    );
     await io.interrupted;
     await clearLocalEndpoint(io.env, process.pid);
     return 0;

@@ -1,6 +1,7 @@
-import { access, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { gitEnv, runGit, type GitEnvOptions } from "./run-git.js";
+import { pathExists } from "../util/path-exists.js";
 
 export interface CheckoutOptions extends GitEnvOptions {
   /** Directory of the working copy; created by cloning when it holds no repository yet. */
@@ -28,7 +29,7 @@ export interface Checkout {
 export async function syncCheckout(options: CheckoutOptions): Promise<Checkout> {
   const env = gitEnv(options.env ?? process.env, options);
   const dir = options.dir;
-  if (!(await exists(join(dir, ".git")))) {
+  if (!(await pathExists(join(dir, ".git")))) {
     await mkdir(dir, { recursive: true });
     await runGit(["clone", "--quiet", "--no-tags", "--", options.remoteUrl, "."], { cwd: dir, env });
   } else {
@@ -67,13 +68,4 @@ export async function isAncestor(checkout: Checkout, ancestor: string, head: str
     allowExit: [1, 128],
   });
   return result.code === 0;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

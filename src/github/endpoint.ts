@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { PUBLIC_GITHUB_API } from "./octokit.js";
+import { isProcessAlive } from "../util/process-alive.js";
 
 /**
  * Where commands find GitHub. `GITHUB_API_URL` wins (GitHub Actions sets it). Without it, commands
@@ -52,7 +53,7 @@ export async function clearLocalEndpoint(env: Env, pid: number): Promise<void> {
 export async function readLocalEndpoint(env: Env): Promise<LocalEndpointRecord | undefined> {
   try {
     const record = JSON.parse(await readFile(localEndpointFile(env), "utf8")) as LocalEndpointRecord;
-    return isAlive(record.pid) ? record : undefined;
+    return isProcessAlive(record.pid) ? record : undefined;
   } catch {
     return undefined;
   }
@@ -74,13 +75,4 @@ export async function resolveApiEndpoint(env: Env): Promise<ApiEndpoint> {
       "set GITHUB_API_URL (https://api.github.com for GitHub), or start the local GitHub with " +
       "`task-assistant github start` in another terminal",
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -20,6 +20,7 @@ import {
 } from "./registry-types.js";
 import { withStoreLock } from "./store-lock.js";
 import { changelogLineText, validateChangelogText, type ChangelogValidation } from "./validate-changelog.js";
+import { pathExists } from "../util/path-exists.js";
 
 export const JOURNAL_PATH = "infra/.infra-txn.json";
 export const LOCK_PATH = "infra/.infra-txn.lock";
@@ -84,7 +85,7 @@ export async function recoverStore(root: string): Promise<"none" | "completed" |
  * interrupted, so a reader never sees one file changed without the other.
  */
 export async function readStore(root: string): Promise<StoreState> {
-  if (await fileExists(join(root, JOURNAL_PATH))) await recoverStore(root);
+  if (await pathExists(join(root, JOURNAL_PATH))) await recoverStore(root);
   return readFiles(root);
 }
 
@@ -95,7 +96,7 @@ export async function readStore(root: string): Promise<StoreState> {
 export async function readRegistryFile(
   root: string,
 ): Promise<{ registryText: string; registrySha: string; snapshot: RegistrySnapshot }> {
-  if (await fileExists(join(root, JOURNAL_PATH))) await recoverStore(root);
+  if (await pathExists(join(root, JOURNAL_PATH))) await recoverStore(root);
   const registryBytes = await readRegistryBytes(root);
   const registryText = decodeUtf8(registryBytes, REGISTRY_PATH);
   const registrySha = gitBlobSha(registryBytes);
@@ -215,7 +216,7 @@ export async function mutateRegistry(
  * an existing registry.
  */
 export async function initStore(root: string, options: { now: Date; description: string }): Promise<void> {
-  if (await fileExists(join(root, REGISTRY_PATH))) {
+  if (await pathExists(join(root, REGISTRY_PATH))) {
     throw new PolicyError(`${join(root, REGISTRY_PATH)} already exists`, {
       hint: "this directory is already an infra checkout; change the registry with `task-assistant infra register`",
     });
@@ -227,15 +228,6 @@ export async function initStore(root: string, options: { now: Date; description:
     orgs: {},
   };
   await mkdir(dirname(join(root, CHANGELOG_PATH)), { recursive: true });
-  if (!(await fileExists(join(root, CHANGELOG_PATH)))) await writeFile(join(root, CHANGELOG_PATH), "");
+  if (!(await pathExists(join(root, CHANGELOG_PATH)))) await writeFile(join(root, CHANGELOG_PATH), "");
   await writeFile(join(root, REGISTRY_PATH), canonicalJson(registry), { flag: "wx" });
-}
-
-async function fileExists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PolicyError } from "../errors.js";
+import { isProcessAlive } from "../util/process-alive.js";
 
 /**
  * Runs `work` holding an exclusive lock file under `root`, so two infra commands in one checkout
@@ -31,7 +32,7 @@ async function acquire(lockFile: string): Promise<void> {
     if (content === undefined) continue;
     const holder = Number.parseInt(content, 10);
     // An empty lock is one another process has just created and not yet signed: it is held.
-    if (!Number.isInteger(holder) || isAlive(holder)) {
+    if (!Number.isInteger(holder) || isProcessAlive(holder)) {
       throw new PolicyError(
         `another infra command${Number.isInteger(holder) ? ` (pid ${holder})` : ""} is changing the registry in this checkout`,
         { hint: `wait for it to finish and run the command again; if none is running, remove ${lockFile}` },
@@ -40,13 +41,4 @@ async function acquire(lockFile: string): Promise<void> {
     await rm(lockFile, { force: true });
   }
   throw new PolicyError("could not lock the registry for this command", { hint: "run the command again" });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

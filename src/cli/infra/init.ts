@@ -1,4 +1,4 @@
-import { access, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { infraGitignore, infraReadme } from "../../infra/infra-readme.js";
 import { git, runGit } from "../../infra/git.js";
@@ -7,6 +7,7 @@ import { CHANGELOG_PATH, REGISTRY_PATH } from "../../registry/registry-types.js"
 import { systemClock, type Clock } from "../../util/clock.js";
 import { parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
+import { pathExists } from "../../util/path-exists.js";
 
 /** `task-assistant infra init [DIR]` */
 export async function runWith(args: string[], io: CliIO, clock: Clock): Promise<number> {
@@ -19,7 +20,7 @@ export async function runWith(args: string[], io: CliIO, clock: Clock): Promise<
     ["README.md", infraReadme()],
     [".gitignore", infraGitignore()],
   ] as const) {
-    if (await exists(join(dir, name))) continue;
+    if (await pathExists(join(dir, name))) continue;
     await writeFile(join(dir, name), content);
     written.push(name);
   }
@@ -39,13 +40,4 @@ export async function runWith(args: string[], io: CliIO, clock: Clock): Promise<
 
 export function run(args: string[], io: CliIO): Promise<number> {
   return runWith(args, io, systemClock);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

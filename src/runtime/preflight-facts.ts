@@ -67,17 +67,21 @@ export interface TokenFacts {
   readonly telemetry: GrantFact;
 }
 
+/** The parts of a run plan preflight looks at. */
+export type PreflightPlan = Pick<
+  RunPlan,
+  | "target_repo"
+  | "mode"
+  | "engines"
+  | "engine_ref"
+  | "runtime_mode"
+  | "engine_ref_policy"
+  | "correlation_id"
+  | "config_ref"
+>;
+
 export interface PreflightFacts {
-  readonly plan: Pick<
-    RunPlan,
-    | "target_repo"
-    | "mode"
-    | "engines"
-    | "engine_ref"
-    | "runtime_mode"
-    | "engine_ref_policy"
-    | "correlation_id"
-  > & { readonly config_ref?: string | undefined };
+  readonly plan: PreflightPlan;
   readonly registry: RegistryFact;
   /** The telemetry repository preflight resolved and checked (from the registry), if any. */
   readonly telemetry_repo: string | undefined;

@@ -1,26 +1,15 @@
 import { ExternalError } from "../errors.js";
 import { combinedAccess, type AccessLevels } from "./engine-access.js";
 import { evaluatePreflight, MODES_NEEDING_CONFIG, type PreflightVerdict } from "./evaluate-preflight.js";
-import type { GrantFact, PreflightFacts, RegistryFact, RepoFact } from "./preflight-facts.js";
+import type { GrantFact, PreflightFacts, PreflightPlan, RegistryFact, RepoFact } from "./preflight-facts.js";
 import { probeFile, probeRepo } from "./probe-repo.js";
 import type { LoadedRegistry } from "./registry-source.js";
 import { sameRepo } from "./repo-name.js";
 import { HOST_CONFIG_PATH } from "./route-event.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
-import type { RunPlan } from "./run-plan.js";
 
 export interface PreflightInput {
-  readonly plan: Pick<
-    RunPlan,
-    | "target_repo"
-    | "mode"
-    | "engines"
-    | "engine_ref"
-    | "runtime_mode"
-    | "engine_ref_policy"
-    | "correlation_id"
-    | "config_ref"
-  >;
+  readonly plan: PreflightPlan;
   /** The registry, already read from its source (file or infra repository). */
   readonly registry: LoadedRegistry;
   readonly credentials: RunCredentials;

@@ -1,10 +1,9 @@
 import { PolicyError } from "../errors.js";
-import { STORE_PRIVATE_PATHS } from "../registry/registry-store.js";
+import { isStorePrivatePath } from "../registry/registry-store.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../registry/registry-types.js";
 import { changedFiles, currentBranch, MAIN_BRANCH, type ChangedFile } from "./git-state.js";
 
 const REGISTRY_FILES = new Set([REGISTRY_PATH, CHANGELOG_PATH]);
-const PRIVATE_FILES = new Set(STORE_PRIVATE_PATHS);
 
 /** The checked-out branch, refusing a detached HEAD (and `main`, unless allowed). */
 export async function requireFeatureBranch(root: string, command: string): Promise<string> {
@@ -28,13 +27,13 @@ export async function requireFeatureBranch(root: string, command: string): Promi
 /** Changed files other than the registry, its changelog and the store's own transient files. */
 export async function unrelatedChanges(root: string): Promise<ChangedFile[]> {
   return (await changedFiles(root)).filter(
-    (file) => !REGISTRY_FILES.has(file.path) && !PRIVATE_FILES.has(file.path),
+    (file) => !REGISTRY_FILES.has(file.path) && !isStorePrivatePath(file.path),
   );
 }
 
 /** Every change in the working tree or index except the store's own transient files. */
 export async function anyChanges(root: string): Promise<ChangedFile[]> {
-  return (await changedFiles(root)).filter((file) => !PRIVATE_FILES.has(file.path));
+  return (await changedFiles(root)).filter((file) => !isStorePrivatePath(file.path));
 }
 
 export function describeChanges(files: readonly ChangedFile[]): string {

@@ -4,8 +4,10 @@ import { PolicyError, UsageError, ValidationError } from "../errors.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { gitBlobSha } from "../util/git-blob-sha.js";
 import {
+  journalTempPath,
   recoverAtomicWrite,
   tempPathFor,
+  type RecoveryOutcome,
   writeFilesAtomically,
   type AtomicWriteHooks,
 } from "./atomic-file-set.js";
@@ -18,7 +20,7 @@ import {
   registryTimestamp,
   type RegistryV2,
 } from "./registry-types.js";
-import { withStoreLock } from "./store-lock.js";
+import { isLockArtifact, withStoreLock, type StoreLockOptions } from "./store-lock.js";
 import { changelogLineText, validateChangelogText, type ChangelogValidation } from "./validate-changelog.js";
 import { pathExists } from "../util/path-exists.js";
 
@@ -27,16 +29,25 @@ export const LOCK_PATH = "infra/.infra-txn.lock";
 
 /**
  * Files the store itself may leave beside the registry (lock, journal, staged temps) while a
- * command runs or after a crash. They are never committed; guards ignore them and `infra init`
- * lists them in `.gitignore`.
+ * command runs or after a crash. They are never committed; guards ignore them (`isStorePrivatePath`)
+ * and `infra init` lists them in `.gitignore`. `LOCK_PATH.*` stands for the lock's signature temps
+ * and takeover claims.
  */
 export const STORE_PRIVATE_PATHS: readonly string[] = [
   LOCK_PATH,
+  `${LOCK_PATH}.*`,
   JOURNAL_PATH,
-  tempPathFor(JOURNAL_PATH),
+  journalTempPath(JOURNAL_PATH),
   tempPathFor(REGISTRY_PATH),
   tempPathFor(CHANGELOG_PATH),
 ];
+
+const PRIVATE_FILES = new Set(STORE_PRIVATE_PATHS);
+
+/** Whether `path` (relative to the checkout) is one of the store's transient files. */
+export function isStorePrivatePath(path: string): boolean {
+  return PRIVATE_FILES.has(path) || isLockArtifact(path, LOCK_PATH);
+}
 
 export interface StoreState {
   root: string;
@@ -73,10 +84,16 @@ export async function findInfraRoot(start: string): Promise<string> {
   }
 }
 
-/** Completes or discards a registry write that a crash interrupted (see `writeFilesAtomically`). */
-export async function recoverStore(root: string): Promise<"none" | "completed" | "discarded"> {
-  return withStoreLock(root, LOCK_PATH, () =>
-    recoverAtomicWrite(root, JOURNAL_PATH, [REGISTRY_PATH, CHANGELOG_PATH]),
+/**
+ * Completes, undoes or discards a registry write that a crash interrupted (see
+ * `writeFilesAtomically`).
+ */
+export async function recoverStore(root: string, lock: StoreLockOptions = {}): Promise<RecoveryOutcome> {
+  return withStoreLock(
+    root,
+    LOCK_PATH,
+    () => recoverAtomicWrite(root, JOURNAL_PATH, [REGISTRY_PATH, CHANGELOG_PATH]),
+    lock,
   );
 }
 
@@ -157,6 +174,7 @@ export interface MutateOptions {
   /** Runs under the lock before the files are read: the git guards. */
   beforeRead?: () => Promise<void>;
   hooks?: AtomicWriteHooks;
+  lock?: StoreLockOptions;
 }
 
 /**
@@ -171,44 +189,53 @@ export async function mutateRegistry(
   planner: (registry: RegistryV2) => MutationPlan,
   options: MutateOptions = {},
 ): Promise<AppliedMutation> {
-  return withStoreLock(root, LOCK_PATH, async () => {
-    await recoverAtomicWrite(root, JOURNAL_PATH, [REGISTRY_PATH, CHANGELOG_PATH]);
-    await options.beforeRead?.();
-    const state = await readFiles(root);
-    const { snapshot, changelog } = state;
-    if (!snapshot.valid || snapshot.registry === undefined) {
-      throw new ValidationError(
-        `${REGISTRY_PATH} is invalid; it cannot be changed until it is repaired`,
-        snapshot.problems,
-        {
-          hint: "fix the problems listed (see `task-assistant infra validate`), then run the command again",
-        },
+  return withStoreLock(
+    root,
+    LOCK_PATH,
+    async () => {
+      await recoverAtomicWrite(root, JOURNAL_PATH, [REGISTRY_PATH, CHANGELOG_PATH]);
+      await options.beforeRead?.();
+      const state = await readFiles(root);
+      const { snapshot, changelog } = state;
+      if (!snapshot.valid || snapshot.registry === undefined) {
+        throw new ValidationError(
+          `${REGISTRY_PATH} is invalid; it cannot be changed until it is repaired`,
+          snapshot.problems,
+          {
+            hint: "fix the problems listed (see `task-assistant infra validate`), then run the command again",
+          },
+        );
+      }
+      if (!changelog.valid) {
+        throw new ValidationError(
+          `${CHANGELOG_PATH} is invalid; no line can be appended to it`,
+          changelog.problems,
+          {
+            hint: "fix the problems listed (see `task-assistant infra validate`), then run the command again",
+          },
+        );
+      }
+      const plan = planner(snapshot.registry);
+      if (!plan.ok) throw new PolicyError(plan.refusal.message, { hint: plan.refusal.hint });
+      const registryText = canonicalJson(plan.registry);
+      await mkdir(dirname(join(root, CHANGELOG_PATH)), { recursive: true });
+      await writeFilesAtomically(
+        root,
+        JOURNAL_PATH,
+        [
+          { path: REGISTRY_PATH, content: registryText, beforeSha: state.registrySha },
+          {
+            path: CHANGELOG_PATH,
+            content: `${state.changelogText ?? ""}${changelogLineText(plan.line)}`,
+            beforeSha: state.changelogSha ?? null,
+          },
+        ],
+        options.hooks,
       );
-    }
-    if (!changelog.valid) {
-      throw new ValidationError(
-        `${CHANGELOG_PATH} is invalid; no line can be appended to it`,
-        changelog.problems,
-        {
-          hint: "fix the problems listed (see `task-assistant infra validate`), then run the command again",
-        },
-      );
-    }
-    const plan = planner(snapshot.registry);
-    if (!plan.ok) throw new PolicyError(plan.refusal.message, { hint: plan.refusal.hint });
-    const registryText = canonicalJson(plan.registry);
-    await mkdir(dirname(join(root, CHANGELOG_PATH)), { recursive: true });
-    await writeFilesAtomically(
-      root,
-      JOURNAL_PATH,
-      [
-        { path: REGISTRY_PATH, content: registryText },
-        { path: CHANGELOG_PATH, content: `${state.changelogText ?? ""}${changelogLineText(plan.line)}` },
-      ],
-      options.hooks,
-    );
-    return { ...plan, registrySha: gitBlobSha(registryText) };
-  });
+      return { ...plan, registrySha: gitBlobSha(registryText) };
+    },
+    options.lock,
+  );
 }
 
 /**

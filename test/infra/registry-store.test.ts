@@ -95,7 +95,7 @@ describe("mutateRegistry", () => {
   it("refuses while another command holds the checkout's lock", async () => {
     const root = await aCheckout();
     await writeFile(join(root, "infra/.infra-txn.lock"), `${process.pid}\n`);
-    await expect(mutateRegistry(root, registerKilled)).rejects.toThrow(
+    await expect(mutateRegistry(root, registerKilled, { lock: { waitMs: 50 } })).rejects.toThrow(
       `another infra command (pid ${process.pid}) is changing the registry in this checkout`,
     );
   });
@@ -103,8 +103,9 @@ describe("mutateRegistry", () => {
   it("names every file it may leave behind, so guards and .gitignore can account for them", () => {
     expect(STORE_PRIVATE_PATHS).toEqual([
       "infra/.infra-txn.lock",
+      "infra/.infra-txn.lock.*",
       "infra/.infra-txn.json",
-      "infra/..infra-txn.json.txn-tmp",
+      "infra/.infra-txn.json.txn-tmp",
       "infra/.telemetry-registry.v2.json.txn-tmp",
       "infra/changelog/.infra-changelog.jsonl.txn-tmp",
     ]);

@@ -6,7 +6,8 @@ import {
   type RegistryFiles,
 } from "../registry/verify-change.js";
 import { git } from "./git.js";
-import { MAIN_BRANCH, readAtRevision, resolveCommit } from "./git-state.js";
+import { decodeInfraFileOrThrow } from "../registry/decode-infra-file.js";
+import { MAIN_BRANCH, readBytesAtRevision, resolveCommit } from "./git-state.js";
 
 export const CHANGE_FILES: readonly string[] = [REGISTRY_PATH, CHANGELOG_PATH];
 
@@ -22,13 +23,19 @@ export async function changeBase(root: string, head = "HEAD"): Promise<string> {
 
 /** The registry and changelog at a commit (an absent changelog reads as empty). */
 export async function filesAtCommit(root: string, commit: string): Promise<RegistryFiles> {
-  const registryText = await readAtRevision(root, commit, REGISTRY_PATH);
-  if (registryText === undefined) {
+  const registryBytes = await readBytesAtRevision(root, commit, REGISTRY_PATH);
+  if (registryBytes === undefined) {
     throw new PolicyError(`${REGISTRY_PATH} does not exist at ${commit.slice(0, 12)}`, {
       hint: `commit the registry on ${MAIN_BRANCH} first (see \`task-assistant infra init\`)`,
     });
   }
-  return { registryText, changelogText: (await readAtRevision(root, commit, CHANGELOG_PATH)) ?? "" };
+  const changelogBytes = await readBytesAtRevision(root, commit, CHANGELOG_PATH);
+  const at = commit.slice(0, 12);
+  return {
+    registryText: decodeInfraFileOrThrow(registryBytes, `${at}:${REGISTRY_PATH}`),
+    changelogText:
+      changelogBytes === undefined ? "" : decodeInfraFileOrThrow(changelogBytes, `${at}:${CHANGELOG_PATH}`),
+  };
 }
 
 /** Refuses a change that touches anything but the registry and changelog. */

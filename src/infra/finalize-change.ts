@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { decodeInfraFileOrThrow } from "../registry/decode-infra-file.js";
 import { readStore } from "../registry/registry-store.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../registry/registry-types.js";
 import type { ChangeVerification } from "../registry/verify-change.js";
@@ -26,9 +27,10 @@ export async function finalizeChange(root: string): Promise<FinalizedChange> {
   const committed = (await git(root, ["diff", "--name-only", "-z", base])).split("\0").filter(Boolean);
   const uncommitted = (await unrelatedChanges(root)).map((file) => file.path);
   refuseOtherFiles([...new Set([...committed, ...uncommitted])], MAIN_BRANCH);
+  const changelogBytes = await readFile(join(root, CHANGELOG_PATH)).catch(() => undefined);
   const head = {
-    registryText: await readFile(join(root, REGISTRY_PATH), "utf8"),
-    changelogText: await readFile(join(root, CHANGELOG_PATH), "utf8").catch(() => ""),
+    registryText: decodeInfraFileOrThrow(await readFile(join(root, REGISTRY_PATH)), REGISTRY_PATH),
+    changelogText: changelogBytes === undefined ? "" : decodeInfraFileOrThrow(changelogBytes, CHANGELOG_PATH),
   };
   const verification = requireVerifiedChange(await filesAtCommit(root, base), head, `branch ${branch}`);
   await git(root, ["add", "--", REGISTRY_PATH, CHANGELOG_PATH]);

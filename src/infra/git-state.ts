@@ -1,4 +1,5 @@
-import { UsageError } from "../errors.js";
+import { execFile } from "node:child_process";
+import { ExternalError, UsageError } from "../errors.js";
 import { git, runGit } from "./git.js";
 
 /** The branch every infra change is proposed against and merged into. */
@@ -55,6 +56,40 @@ export async function readAtRevision(
 ): Promise<string | undefined> {
   const result = await runGit(root, ["cat-file", "blob", `${revision}:${path}`]);
   return result.code === 0 ? result.stdout : undefined;
+}
+
+/**
+ * The bytes of `path` at `revision` (`""` for the staged blob), undecoded, or undefined when it is
+ * not there. Infra files are decoded from these by `decodeInfraFile`, like files on disk.
+ */
+export function readBytesAtRevision(
+  root: string,
+  revision: string,
+  path: string,
+): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      ["cat-file", "blob", `${revision}:${path}`],
+      {
+        cwd: root,
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      },
+      (error, stdout) => {
+        if (error === null) resolve(stdout);
+        else if (typeof error.code === "number") resolve(undefined);
+        else
+          reject(
+            new ExternalError(`could not run git: ${error.message}`, {
+              cause: error,
+              hint: "install git and make sure it is on PATH",
+            }),
+          );
+      },
+    );
+  });
 }
 
 /** The commit `rev` names, or undefined when it names none. */

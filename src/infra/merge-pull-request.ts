@@ -1,5 +1,6 @@
 import { ExternalError, PolicyError, ValidationError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
+import { decodeInfraFileOrThrow } from "../registry/decode-infra-file.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../registry/registry-types.js";
 import { verifyRegistryChange, type RegistryFiles } from "../registry/verify-change.js";
 import { refuseOtherFiles } from "./change-files.js";
@@ -240,23 +241,13 @@ async function fileAtRef(
     typeof file.content === "string" &&
     (file.content !== "" || file.size === 0)
   ) {
-    return decodeUtf8(Buffer.from(file.content, "base64"), path);
+    return decodeInfraFileOrThrow(Buffer.from(file.content, "base64"), `${path} at ${ref.slice(0, 12)}`);
   }
   // Files over 1 MB come without inline content: read the blob instead.
   const { data: blob } = await callGitHub(`read ${path}`, () =>
     github.rest.git.getBlob({ owner, repo, file_sha: file.sha ?? "" }),
   );
-  return decodeUtf8(Buffer.from(blob.content, "base64"), path);
-}
-
-function decodeUtf8(bytes: Uint8Array, path: string): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new ValidationError(`${path} in the pull request is not valid UTF-8`, [
-      { path: "", file: path, message: "the file is not valid UTF-8" },
-    ]);
-  }
+  return decodeInfraFileOrThrow(Buffer.from(blob.content, "base64"), `${path} at ${ref.slice(0, 12)}`);
 }
 
 async function mergePinned(

@@ -1,3 +1,4 @@
+import { sameGitHubName } from "./github-names.js";
 import type { ChangelogLine, OrgEntry, RegistryV2, RepoEntry } from "./registry-types.js";
 import { registryTimestamp } from "./registry-types.js";
 import { checkRegistryValue } from "./validate-registry.js";
@@ -28,8 +29,7 @@ export function findOrg(
 ): { found: false } | { found: true; org: OrgEntry } | { found: "misspelled"; refusal: MutationPlan } {
   const exact = Object.prototype.hasOwnProperty.call(registry.orgs, owner) ? registry.orgs[owner] : undefined;
   if (exact !== undefined) return { found: true, org: exact };
-  const lower = owner.toLowerCase();
-  const other = Object.keys(registry.orgs).find((name) => name.toLowerCase() === lower);
+  const other = Object.keys(registry.orgs).find((name) => sameGitHubName(name, owner));
   if (other === undefined) return { found: false };
   return {
     found: "misspelled",
@@ -45,8 +45,7 @@ export function findRepo(
 ): { found: false } | { found: true; entry: RepoEntry } | { found: "misspelled"; refusal: MutationPlan } {
   const exact = Object.prototype.hasOwnProperty.call(org.repos, repo) ? org.repos[repo] : undefined;
   if (exact !== undefined) return { found: true, entry: exact };
-  const lower = repo.toLowerCase();
-  const other = Object.keys(org.repos).find((name) => name.toLowerCase() === lower);
+  const other = Object.keys(org.repos).find((name) => sameGitHubName(name, repo));
   if (other === undefined) return { found: false };
   return {
     found: "misspelled",

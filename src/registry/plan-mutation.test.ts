@@ -106,6 +106,25 @@ describe("planRegister", () => {
     });
   });
 
+  it("takes a telemetry repo whose owner differs only in case as the org's own (GitHub names are case-insensitive)", () => {
+    const first = applied(
+      planRegister(
+        empty,
+        { owner: "beta", repo: "api", context: "sandbox", telemetryRepo: "BETA/telemetry", reason: "r" },
+        now,
+      ),
+    );
+    expect(first.registry.orgs.beta.telemetry_repo).toBe("beta/telemetry");
+    const second = applied(
+      planRegister(
+        first.registry,
+        { owner: "beta", repo: "web", context: "sandbox", telemetryRepo: "Beta/Telemetry", reason: "r" },
+        now,
+      ),
+    );
+    expect(second.registry.orgs.beta.repos.web).toBeDefined();
+  });
+
   it("refuses an org's first repo without a telemetry repo", () => {
     expect(
       refusal(planRegister(empty, { owner: "beta", repo: "api", context: "sandbox", reason: "r" }, now)),

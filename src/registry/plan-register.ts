@@ -1,4 +1,4 @@
-import { ownerNameProblem, repoNameProblem } from "./github-names.js";
+import { ownerNameProblem, repoNameProblem, sameGitHubName } from "./github-names.js";
 import { copyRegistry, findOrg, findRepo, finishPlan, refuse, type MutationPlan } from "./mutation-plan.js";
 import { INFRA_CLI_PROCESS, REPO_CONTEXTS, type RegistryV2, type RepoContext } from "./registry-types.js";
 
@@ -59,7 +59,7 @@ export function planRegister(registry: RegistryV2, input: RegisterInput, now: Da
       );
     }
     telemetryRepo = found.org.telemetry_repo;
-    if (requested !== undefined && requested.fullName !== telemetryRepo) {
+    if (requested !== undefined && !sameGitHubName(requested.fullName, telemetryRepo)) {
       return refuse(
         `org ${owner} already sends telemetry to ${telemetryRepo}; --telemetry-repo ${input.telemetryRepo} would change it`,
         `omit --telemetry-repo or pass ${telemetryRepo}; an org has exactly one telemetry repo`,
@@ -77,7 +77,7 @@ export function planRegister(registry: RegistryV2, input: RegisterInput, now: Da
     telemetryRepo = requested.fullName;
   }
   const telemetryName = telemetryRepo.slice(telemetryRepo.indexOf("/") + 1);
-  if (telemetryName.toLowerCase() === repo.toLowerCase()) {
+  if (sameGitHubName(telemetryName, repo)) {
     return refuse(
       `${owner}/${repo} is ${owner}'s telemetry repo and cannot also be a monitored repo`,
       "telemetry goes to a separate repository; register the repository you want engines to run on",
@@ -106,7 +106,7 @@ function qualifyTelemetryRepo(
   const slash = value.indexOf("/");
   const telemetryOwner = slash === -1 ? owner : value.slice(0, slash);
   const name = slash === -1 ? value : value.slice(slash + 1);
-  if (telemetryOwner !== owner) {
+  if (!sameGitHubName(telemetryOwner, owner)) {
     return {
       ok: false,
       plan: refuse(

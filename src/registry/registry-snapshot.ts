@@ -1,4 +1,6 @@
 import { UsageError, type Problem } from "../errors.js";
+import { decodeInfraFile } from "./decode-infra-file.js";
+import { githubNameKey } from "./github-names.js";
 import type { RegistryV2, RepoContext, RepoState } from "./registry-types.js";
 import { validateRegistryText } from "./validate-registry.js";
 
@@ -61,8 +63,8 @@ interface RepoIndexEntry {
 /**
  * Reads registry text (the bytes whose git blob SHA is `sha`): validates it once, then answers
  * every lookup from an index. An invalid registry resolves every repo to `REGISTRY_INVALID` (or
- * `UNSUPPORTED_SCHEMA`): nothing is guessed from a broken file. This is the only reader of the
- * registry; preflight and the dashboard fanout call it.
+ * `UNSUPPORTED_SCHEMA`): nothing is guessed from a broken file. Readers of files call it through
+ * `readRegistryBytes`, so every one decodes the bytes the same way.
  *
  * @example readRegistry(text, { sha }).resolve("acme/widgets").outcome // "ELIGIBLE"
  */
@@ -71,6 +73,19 @@ export function readRegistry(text: string, options: { sha: string; file?: string
   const sha = options.sha;
   if (!validation.valid) return invalidSnapshot(sha, validation.problems, validation.unsupportedSchema);
   return validSnapshot(sha, validation.registry);
+}
+
+/**
+ * Reads the registry's bytes as every reader must: decoded by `decodeInfraFile` (a BOM or invalid
+ * UTF-8 makes the registry invalid, at its position), then `readRegistry`.
+ */
+export function readRegistryBytes(
+  bytes: Uint8Array,
+  options: { sha: string; file?: string },
+): RegistrySnapshot {
+  const decoded = decodeInfraFile(bytes, options.file);
+  if (!decoded.ok) return invalidSnapshot(options.sha, [decoded.problem], undefined);
+  return readRegistry(decoded.text, options);
 }
 
 function splitFullName(fullName: string): { owner: string; repo: string } {
@@ -115,7 +130,7 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
   // the first lookup in that org, so a one-shot lookup (the CLI, preflight) indexes one org only.
   const orgIndex = new Map<string, OrgIndexEntry>();
   for (const owner of Object.keys(registry.orgs)) {
-    orgIndex.set(owner.toLowerCase(), {
+    orgIndex.set(githubNameKey(owner), {
       owner,
       telemetry_repo: registry.orgs[owner].telemetry_repo,
       repos: undefined,
@@ -125,7 +140,7 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
   function repoIndexOf(org: OrgIndexEntry): Map<string, RepoIndexEntry> {
     const index = new Map<string, RepoIndexEntry>();
     for (const repo of Object.keys(registry.orgs[org.owner].repos)) {
-      index.set(repo.toLowerCase(), { owner: org.owner, repo, resolution: undefined });
+      index.set(githubNameKey(repo), { owner: org.owner, repo, resolution: undefined });
     }
     return index;
   }
@@ -178,7 +193,7 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
       }
       const owner = fullName.slice(0, slash);
       const repo = fullName.slice(slash + 1);
-      const org = orgIndex.get(owner.toLowerCase());
+      const org = orgIndex.get(githubNameKey(owner));
       // Misses build a fresh object each time (never shared), so they need no freezing.
       if (org === undefined) {
         return {
@@ -189,7 +204,7 @@ function validSnapshot(sha: string, registry: RegistryV2): RegistrySnapshot {
           reason: `org ${owner}${ORG_UNREGISTERED_REASON}`,
         };
       }
-      const hit = (org.repos ??= repoIndexOf(org)).get(repo.toLowerCase());
+      const hit = (org.repos ??= repoIndexOf(org)).get(githubNameKey(repo));
       if (hit !== undefined) {
         const resolution = (hit.resolution ??= registered(hit));
         if (hits.size < HIT_CACHE_LIMIT) hits.set(fullName, resolution);

@@ -12,7 +12,8 @@ import {
   type AtomicWriteHooks,
 } from "./atomic-file-set.js";
 import type { MutationPlan } from "./mutation-plan.js";
-import { readRegistry, type RegistrySnapshot } from "./registry-snapshot.js";
+import { decodeInfraFileOrThrow } from "./decode-infra-file.js";
+import { readRegistryBytes, type RegistrySnapshot } from "./registry-snapshot.js";
 import {
   CHANGELOG_PATH,
   CURRENT_SCHEMA_VERSION,
@@ -51,7 +52,6 @@ export function isStorePrivatePath(path: string): boolean {
 
 export interface StoreState {
   root: string;
-  registryText: string;
   registrySha: string;
   snapshot: RegistrySnapshot;
   /** Undefined when the changelog file does not exist yet. */
@@ -112,19 +112,17 @@ export async function readStore(root: string): Promise<StoreState> {
  */
 export async function readRegistryFile(
   root: string,
-): Promise<{ registryText: string; registrySha: string; snapshot: RegistrySnapshot }> {
+): Promise<{ registrySha: string; snapshot: RegistrySnapshot }> {
   if (await pathExists(join(root, JOURNAL_PATH))) await recoverStore(root);
-  const registryBytes = await readRegistryBytes(root);
-  const registryText = decodeUtf8(registryBytes, REGISTRY_PATH);
+  const registryBytes = await readRegistryFileBytes(root);
   const registrySha = gitBlobSha(registryBytes);
   return {
-    registryText,
     registrySha,
-    snapshot: readRegistry(registryText, { sha: registrySha, file: REGISTRY_PATH }),
+    snapshot: readRegistryBytes(registryBytes, { sha: registrySha, file: REGISTRY_PATH }),
   };
 }
 
-async function readRegistryBytes(root: string): Promise<Buffer> {
+async function readRegistryFileBytes(root: string): Promise<Buffer> {
   return readFile(join(root, REGISTRY_PATH)).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") {
       throw new UsageError(`${REGISTRY_PATH} does not exist in ${root}`, {
@@ -136,38 +134,22 @@ async function readRegistryBytes(root: string): Promise<Buffer> {
 }
 
 async function readFiles(root: string): Promise<StoreState> {
-  const registryBytes = await readRegistryBytes(root);
+  const registryBytes = await readRegistryFileBytes(root);
   const changelogBytes = await readFile(join(root, CHANGELOG_PATH)).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw error;
   });
-  const registryText = decodeUtf8(registryBytes, REGISTRY_PATH);
-  const changelogText = changelogBytes === undefined ? undefined : decodeUtf8(changelogBytes, CHANGELOG_PATH);
+  const changelogText =
+    changelogBytes === undefined ? undefined : decodeInfraFileOrThrow(changelogBytes, CHANGELOG_PATH);
   const registrySha = gitBlobSha(registryBytes);
   return {
     root,
-    registryText,
     registrySha,
-    snapshot: readRegistry(registryText, { sha: registrySha, file: REGISTRY_PATH }),
+    snapshot: readRegistryBytes(registryBytes, { sha: registrySha, file: REGISTRY_PATH }),
     changelogText,
     changelogSha: changelogBytes === undefined ? undefined : gitBlobSha(changelogBytes),
     changelog: validateChangelogText(changelogText ?? "", { file: CHANGELOG_PATH }),
   };
-}
-
-/** Decodes UTF-8 strictly: a registry with broken bytes is refused, not read with replacement characters. */
-export function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new ValidationError(
-      `${file} is not valid UTF-8`,
-      [{ path: "", file, message: "the file is not valid UTF-8" }],
-      {
-        hint: "save the file as UTF-8",
-      },
-    );
-  }
 }
 
 export interface MutateOptions {

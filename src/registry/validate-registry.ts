@@ -1,5 +1,13 @@
 import type { Problem } from "../errors.js";
-import { isValidRepoName, ownerNameProblem, repoNameProblem } from "./github-names.js";
+import {
+  githubNameKey,
+  invisibleCharacterIn,
+  isValidRepoName,
+  ownerNameProblem,
+  repoNameProblem,
+  sameGitHubName,
+  showInvisible,
+} from "./github-names.js";
 import { locateProblems, syntaxProblem, type PointerProblem } from "./locate-problems.js";
 import { escapePointerToken, parseJson, parseSerializedJson } from "./parse-json.js";
 import { REPO_CONTEXTS, REPO_STATES, SUPPORTED_SCHEMA_VERSIONS, type RegistryV2 } from "./registry-types.js";
@@ -157,7 +165,7 @@ function checkOrgs(orgs: Record<string, unknown>, problems: PointerProblem[]): v
         at: "key",
       });
     }
-    const lower = owner.toLowerCase();
+    const lower = githubNameKey(owner);
     const earlier = seen.get(lower);
     if (earlier !== undefined) {
       problems.push({
@@ -230,6 +238,16 @@ function checkTelemetryRepo(
     problems.push({ path, message: `telemetry_repo must be a string "${owner}/<name>"`, at: "value" });
     return;
   }
+  const invisible = invisibleCharacterIn(telemetryRepo);
+  if (invisible !== undefined) {
+    problems.push({
+      path,
+      message: `telemetry_repo "${showInvisible(telemetryRepo)}" contains ${invisible}`,
+      hint: `remove it: "${owner}/<name>" in plain letters, digits, ".", "_" and "-"`,
+      at: "value",
+    });
+    return;
+  }
   const slash = telemetryRepo.indexOf("/");
   const telemetryOwner = slash === -1 ? "" : telemetryRepo.slice(0, slash);
   const name = slash === -1 ? telemetryRepo : telemetryRepo.slice(slash + 1);
@@ -241,7 +259,7 @@ function checkTelemetryRepo(
     });
     return;
   }
-  if (telemetryOwner !== owner) {
+  if (!sameGitHubName(telemetryOwner, owner)) {
     problems.push({
       path,
       message: `telemetry_repo "${telemetryRepo}" is in another org: telemetry must stay in ${owner} (cross-org telemetry is forbidden)`,
@@ -254,9 +272,8 @@ function checkTelemetryRepo(
     problems.push({ path, message: `telemetry_repo: ${nameProblem}`, at: "value" });
     return;
   }
-  const lower = name.toLowerCase();
   for (const repo of Object.keys(repos)) {
-    if (repo.toLowerCase() === lower) {
+    if (sameGitHubName(repo, name)) {
       problems.push({
         path,
         message: `telemetry_repo ${telemetryRepo} is also registered as a monitored repo; telemetry must go to a separate repository`,
@@ -272,7 +289,7 @@ function checkRepos(orgPath: string, repos: Record<string, unknown>, problems: P
   const seen = new Map<string, string>();
   for (const repo of Object.keys(repos)) {
     const nameValid = isValidRepoName(repo);
-    const lower = repo.toLowerCase();
+    const lower = githubNameKey(repo);
     const earlier = seen.get(lower);
     if (earlier === undefined) seen.set(lower, repo);
     const entry = repos[repo];

@@ -4,7 +4,7 @@ import { evaluatePreflight, MODES_NEEDING_CONFIG, type PreflightVerdict } from "
 import type { GrantFact, PreflightFacts, PreflightPlan, RegistryFact, RepoFact } from "./preflight-facts.js";
 import { probeFile, probeRepo } from "./probe-repo.js";
 import type { LoadedRegistry } from "./registry-source.js";
-import { sameRepo } from "./repo-name.js";
+import { sameOwner, sameRepo } from "./repo-name.js";
 import { HOST_CONFIG_PATH } from "./route-event.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 
@@ -38,7 +38,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
 
   const targetClient = await tryClient(credentials, owner, [targetName], needs.target);
   const telemetryClient: ClientAttempt =
-    telemetryRepo !== undefined && telemetryRepo.split("/")[0].toLowerCase() === owner.toLowerCase()
+    telemetryRepo !== undefined && sameOwner(telemetryRepo, owner)
       ? await tryClient(credentials, owner, [telemetryRepo.split("/")[1]], needs.telemetry)
       : { kind: "none", because: "no telemetry repository in the target's org was resolved" };
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
-import { readRegistry, type RegistrySnapshot } from "../registry/registry-snapshot.js";
+import { readRegistryBytes, type RegistrySnapshot } from "../registry/registry-snapshot.js";
 import { REGISTRY_PATH } from "../registry/registry-types.js";
 import { gitBlobSha } from "../util/git-blob-sha.js";
 import type { RegistryAnswer } from "./preflight-facts.js";
@@ -51,7 +51,7 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
     }
     return {
       kind: "loaded",
-      snapshot: readRegistry(bytes.toString("utf8"), {
+      snapshot: readRegistryBytes(bytes, {
         sha: gitBlobSha(bytes),
         file: source.label ?? source.path,
       }),
@@ -62,19 +62,26 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
   const [owner, repo] = source.repo.split("/");
   try {
     // The raw media type serves files of any size up to 100 MB; the JSON form stops at 1 MB, and a
-    // registry of a few thousand orgs is larger than that. The blob SHA is git's, computed here.
+    // registry of a few thousand orgs is larger than that. The body is taken as bytes, unparsed,
+    // so it is decoded by the same rule as a local file (a BOM or invalid UTF-8 is refused, never
+    // dropped or replaced). The blob SHA is git's, computed here.
     const response = await source.github.rest.repos.getContent({
       owner,
       repo,
       path: REGISTRY_PATH,
       mediaType: { format: "raw" },
+      request: { parseSuccessResponseBody: false },
     });
-    if (typeof response.data !== "string")
+    const contentType = String(response.headers["content-type"] ?? "");
+    // A directory comes back as a JSON listing even when the raw form is asked for.
+    const bytes = /json/i.test(contentType) ? undefined : await bodyBytes(response.data);
+    if (bytes === undefined) {
+      if (response.data instanceof ReadableStream) await response.data.cancel();
       return { kind: "unreadable", reason: `${REGISTRY_PATH} is not a file`, source: where };
-    const bytes = Buffer.from(response.data, "utf8");
+    }
     return {
       kind: "loaded",
-      snapshot: readRegistry(response.data, { sha: gitBlobSha(bytes), file: REGISTRY_PATH }),
+      snapshot: readRegistryBytes(bytes, { sha: gitBlobSha(bytes), file: REGISTRY_PATH }),
       source: where,
     };
   } catch (error) {
@@ -85,4 +92,12 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
         : `GitHub answered ${typeof status === "number" ? `HTTP ${status}` : (error as Error).message}`;
     return { kind: "unreadable", reason, source: where };
   }
+}
+
+/** The bytes of an unparsed response body (a web stream), or of an already parsed one. */
+async function bodyBytes(data: unknown): Promise<Uint8Array | undefined> {
+  if (data instanceof ReadableStream) return new Uint8Array(await new Response(data).arrayBuffer());
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  return undefined;
 }

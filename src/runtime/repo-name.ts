@@ -1,3 +1,5 @@
+import { sameGitHubName } from "../registry/github-names.js";
+
 /**
  * GitHub's naming rules for owners and repositories, checked before a name is used in a URL, a
  * telemetry path or a workflow input.
@@ -20,12 +22,12 @@ export function parseRepoName(fullName: string): RepoName | undefined {
   return { owner, repo };
 }
 
-/** Same repository? GitHub compares owner and repository names case-insensitively. */
+/** Same repository (`owner/repo`)? GitHub's rule, `sameGitHubName`: case-insensitive. */
 export function sameRepo(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return sameGitHubName(a, b);
 }
 
-/** Same owner? Case-insensitive, like GitHub. */
+/** Same owner (of `owner` or `owner/repo`)? GitHub's rule, `sameGitHubName`: case-insensitive. */
 export function sameOwner(a: string, b: string): boolean {
-  return a.split("/")[0].toLowerCase() === b.split("/")[0].toLowerCase();
+  return sameGitHubName(a.split("/")[0], b.split("/")[0]);
 }

@@ -1,4 +1,5 @@
 import { PolicyError, ValidationError } from "../errors.js";
+import { sameGitHubName } from "../registry/github-names.js";
 import { checkRecord } from "./check-record.js";
 import { serializeRecord, splitTargetRepo, utcDateOf, type TelemetryRecord } from "./envelope.js";
 import { isValidOwner, isValidRepoName, recordPath } from "./record-path.js";
@@ -40,13 +41,13 @@ export function planEmit(input: { telemetry_repo: string; record: TelemetryRecor
   const targetOwner = typeof entity?.owner === "string" ? entity.owner : "";
   const targetRepo = typeof entity?.repo === "string" ? entity.repo : "";
   // GitHub names are case-insensitive, so the guards are too: `ACME/t` is acme's repository.
-  if (telemetry.owner.toLowerCase() !== targetOwner.toLowerCase()) {
+  if (!sameGitHubName(telemetry.owner, targetOwner)) {
     throw new PolicyError(
       `refusing to write telemetry for ${targetOwner}/${targetRepo} into ${input.telemetry_repo}: another owner's repository (cross-org)`,
       { hint: `each org's records go to its own telemetry repository, ${targetOwner}/<telemetry repo>` },
     );
   }
-  if (telemetry.repo.toLowerCase() === targetRepo.toLowerCase()) {
+  if (sameGitHubName(telemetry.repo, targetRepo)) {
     throw new PolicyError(
       `refusing to write telemetry into the monitored repository ${input.telemetry_repo} itself`,
       { hint: "telemetry goes to the org's telemetry repository, never into the monitored repository" },

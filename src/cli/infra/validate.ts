@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { ValidationError, type Problem } from "../../errors.js";
-import { readAtRevision } from "../../infra/git-state.js";
+import { readBytesAtRevision } from "../../infra/git-state.js";
+import { decodeInfraFile } from "../../registry/decode-infra-file.js";
+import { readRegistryBytes } from "../../registry/registry-snapshot.js";
 import { recoverStore } from "../../registry/registry-store.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../../registry/registry-types.js";
 import { validateChangelogText } from "../../registry/validate-changelog.js";
-import { validateRegistryText } from "../../registry/validate-registry.js";
 import { canonicalJson } from "../../util/canonical-json.js";
 import { gitBlobSha } from "../../util/git-blob-sha.js";
 import { parseCommandArgs } from "../args.js";
@@ -30,18 +31,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const staged = values.staged === true;
   await recoverStore(root);
   const read = staged
-    ? (path: string) => readAtRevision(root, "", path)
-    : (path: string) => readFile(join(root, path), "utf8").catch(() => undefined);
-  const registryText = await read(REGISTRY_PATH);
-  const changelogText = await read(CHANGELOG_PATH);
+    ? (path: string) => readBytesAtRevision(root, "", path)
+    : (path: string) => readFile(join(root, path)).catch(() => undefined);
+  const registryBytes = await read(REGISTRY_PATH);
+  const changelogBytes = await read(CHANGELOG_PATH);
   const where = staged ? "the index" : "the working tree";
 
   const registry: FileReport = { file: REGISTRY_PATH, sha: null, valid: false, problems: [] };
-  if (registryText === undefined) {
+  if (registryBytes === undefined) {
     registry.problems.push(missing(REGISTRY_PATH, where));
   } else {
-    registry.sha = gitBlobSha(registryText);
-    registry.problems = validateRegistryText(registryText, { file: REGISTRY_PATH }).problems;
+    registry.sha = gitBlobSha(registryBytes);
+    registry.problems = [
+      ...readRegistryBytes(registryBytes, { sha: registry.sha, file: REGISTRY_PATH }).problems,
+    ];
   }
   registry.valid = registry.problems.length === 0;
   const changelog: FileReport & { lines: number } = {
@@ -51,13 +54,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     lines: 0,
     problems: [],
   };
-  if (changelogText === undefined) {
+  if (changelogBytes === undefined) {
     changelog.problems.push(missing(CHANGELOG_PATH, where));
   } else {
-    const result = validateChangelogText(changelogText, { file: CHANGELOG_PATH });
-    changelog.sha = gitBlobSha(changelogText);
-    changelog.lines = result.rawLines.length;
-    changelog.problems = result.problems;
+    changelog.sha = gitBlobSha(changelogBytes);
+    const decoded = decodeInfraFile(changelogBytes, CHANGELOG_PATH);
+    if (decoded.ok) {
+      const result = validateChangelogText(decoded.text, { file: CHANGELOG_PATH });
+      changelog.lines = result.rawLines.length;
+      changelog.problems = result.problems;
+    } else {
+      changelog.problems = [decoded.problem];
+    }
   }
   changelog.valid = changelog.problems.length === 0;
   const ok = registry.valid && changelog.valid;

@@ -7,7 +7,10 @@ const MUTATION_RULES = `Runs inside a checkout of the infra repository, on a fea
 detached HEAD, and when files other than the registry and changelog have uncommitted changes.
 Writes infra/telemetry-registry.v2.json (canonical JSON, generated_at updated) and appends one
 line to infra/changelog/infra-changelog.jsonl, both in one atomic step, recording
-process "infra-cli". Makes no network call.`;
+process "infra-cli". Makes no network call. Concurrent infra commands in one checkout take turns
+(one waits up to 30 s for another; a lock left by a command that died is taken over), and a write
+a crash interrupted is completed or undone by the next infra command. The registry and changelog
+must be UTF-8 without a byte order mark; anything else is refused at its line:col.`;
 
 const MUTATION_EXIT = `Exit codes: 0 changed · 2 refused (nothing written; the message names what is wrong and how
 to fix it) · 3 git or the file system failed.`;

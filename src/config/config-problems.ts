@@ -6,6 +6,7 @@ import type { Position, YamlNode } from "./yaml-tree.js";
  * engine reports one check per rule, so a record says which rule failed as well as where.
  */
 export type ConfigRule =
+  | "config.limits"
   | "config.syntax"
   | "config.schema_version"
   | "config.structure"
@@ -17,6 +18,7 @@ export type ConfigRule =
 
 /** What each rule checks, in the order the validate engine reports them. */
 export const CONFIG_RULES: Readonly<Record<ConfigRule, string>> = {
+  "config.limits": "the file is within the size, value, alias and nesting limits",
   "config.syntax": "the file is one well-formed YAML document",
   "config.schema_version": "schema_version is one this build supports",
   "config.structure": "required keys present, no unknown keys, values of the right type",

@@ -12,6 +12,7 @@ export type ConfigRule =
   | "config.structure"
   | "config.enums"
   | "config.colors"
+  | "config.characters"
   | "config.duplicates"
   | "config.references"
   | "config.label_conflicts";
@@ -24,6 +25,8 @@ export const CONFIG_RULES: Readonly<Record<ConfigRule, string>> = {
   "config.structure": "required keys present, no unknown keys, values of the right type",
   "config.enums": "exclusivity modes and strategies are known values",
   "config.colors": "label colours are six hex digits without '#'",
+  "config.characters":
+    "track ids, label names and milestone titles hold no invisible or bidirectional-control characters",
   "config.duplicates": "track ids, label names (case-insensitive), milestone titles are unique",
   "config.references": "phase_milestones and terminal states name declared labels and milestones",
   "config.label_conflicts": "a label declared as a track and under labels has one definition",

@@ -55,6 +55,7 @@ const RULE_CHECKS = [
   "config.structure",
   "config.enums",
   "config.colors",
+  "config.characters",
   "config.duplicates",
   "config.references",
   "config.label_conflicts",

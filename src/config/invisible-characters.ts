@@ -36,7 +36,7 @@ const NAMES: ReadonlyMap<number, string> = new Map([
   [0xffa0, "HALFWIDTH HANGUL FILLER"],
 ]);
 
-const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]/u;
+const EMOJI = /^(?:\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F)$/u;
 
 export interface InvisibleCharacter {
   /** 1-based position among the text's characters (code points). */

@@ -1,4 +1,5 @@
 import { formatProblem, TaskAssistantError, ValidationError } from "../errors.js";
+import { capProblems, moreProblems } from "../util/problem-list.js";
 import type { CliIO } from "./command.js";
 
 /**
@@ -8,8 +9,11 @@ import type { CliIO } from "./command.js";
 export function reportError(error: unknown, io: Pick<CliIO, "stderr" | "env">): number {
   if (error instanceof TaskAssistantError) {
     const lines = [`error: ${error.message}`];
-    if (error instanceof ValidationError)
-      lines.push(...error.problems.map((problem) => `  ${formatProblem(problem)}`));
+    if (error instanceof ValidationError) {
+      const { shown, omitted } = capProblems(error.problems);
+      lines.push(...shown.map((problem) => `  ${formatProblem(problem)}`));
+      if (omitted > 0) lines.push(`  ${moreProblems(omitted)}`);
+    }
     if (error.hint) lines.push(`hint: ${error.hint}`);
     if (io.env.TASK_ASSISTANT_DEBUG && error.cause !== undefined)
       lines.push(`cause: ${String(describe(error.cause))}`);

@@ -6,22 +6,27 @@ import type { Position, YamlNode } from "./yaml-tree.js";
  * engine reports one check per rule, so a record says which rule failed as well as where.
  */
 export type ConfigRule =
+  | "config.limits"
   | "config.syntax"
   | "config.schema_version"
   | "config.structure"
   | "config.enums"
   | "config.colors"
+  | "config.characters"
   | "config.duplicates"
   | "config.references"
   | "config.label_conflicts";
 
 /** What each rule checks, in the order the validate engine reports them. */
 export const CONFIG_RULES: Readonly<Record<ConfigRule, string>> = {
+  "config.limits": "the file is within the size, value, alias and nesting limits",
   "config.syntax": "the file is one well-formed YAML document",
   "config.schema_version": "schema_version is one this build supports",
   "config.structure": "required keys present, no unknown keys, values of the right type",
   "config.enums": "exclusivity modes and strategies are known values",
   "config.colors": "label colours are six hex digits without '#'",
+  "config.characters":
+    "track ids, label names and milestone titles hold no invisible or bidirectional-control characters",
   "config.duplicates": "track ids, label names (case-insensitive), milestone titles are unique",
   "config.references": "phase_milestones and terminal states name declared labels and milestones",
   "config.label_conflicts": "a label declared as a track and under labels has one definition",

@@ -1,4 +1,5 @@
 import type { Action, Check } from "../runtime/engine.js";
+import { capProblems, countProblems } from "../util/problem-list.js";
 import { CONFIG_RULES, type ConfigRule } from "./config-problems.js";
 import type { MaterializationPlan, MaterializeStep } from "./plan-materialization.js";
 import type { HostConfigRead } from "./read-host-config.js";
@@ -35,7 +36,7 @@ export function configChecks(read: HostConfigRead): Check[] {
         : {
             id: rule,
             outcome: "FAIL",
-            details: { errors: problems.map(({ rule: _rule, ...problem }) => problem) },
+            details: listedErrors(problems.map(({ rule: _rule, ...problem }) => problem)),
           },
     );
   }
@@ -55,16 +56,28 @@ export function configValidityChecks(read: HostConfigRead): Check[] {
     {
       id: "config.valid",
       outcome: "FAIL",
-      details: { errors: read.errors, hint: "run `task-assistant config validate` on the file for details" },
+      details: {
+        ...listedErrors(read.errors),
+        hint: "run `task-assistant config validate` on the file for details",
+      },
     },
   ];
+}
+
+/**
+ * The first problems, and how many more there are: a record (and the dashboard that reads it)
+ * stays small however many problems a hostile config holds.
+ */
+function listedErrors<T>(problems: readonly T[]): { errors: T[]; errors_omitted?: number } {
+  const { shown, omitted } = capProblems(problems);
+  return omitted > 0 ? { errors: shown, errors_omitted: omitted } : { errors: shown };
 }
 
 /** The summary of a run that stopped at the config. */
 export function configFailureSummary(read: HostConfigRead): string {
   if (read.status === "missing") return `Configuration ${read.path} not found`;
   const n = read.status === "invalid" ? read.errors.length : 0;
-  return `Configuration is invalid (${n} problem${n === 1 ? "" : "s"})`;
+  return `Configuration is invalid (${countProblems(n)})`;
 }
 
 /**

@@ -1,10 +1,15 @@
 import { ExternalError, ValidationError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
 import { HOST_CONFIG_PATH } from "./config-model.js";
+import { DEFAULT_YAML_LIMITS } from "./yaml-limits.js";
 
-/** The host config file as read from the target repository, or the fact that it is not there. */
+/**
+ * The host config file as read from the target repository, the fact that it is not there, or its
+ * size when it is over the limit (then its content was not decoded).
+ */
 export type HostConfigSource =
   | { status: "found"; path: string; ref?: string; sha: string; text: string }
+  | { status: "too-large"; path: string; ref?: string; sha: string; bytes: number | undefined }
   | { status: "missing"; path: string; ref?: string };
 
 export interface ConfigLocation {
@@ -21,7 +26,11 @@ export interface ConfigLocation {
  *
  * @example const source = await loadHostConfig(github, { owner: "acme", repo: "widgets" });
  */
-export async function loadHostConfig(github: GitHub, location: ConfigLocation): Promise<HostConfigSource> {
+export async function loadHostConfig(
+  github: GitHub,
+  location: ConfigLocation,
+  maxBytes = DEFAULT_YAML_LIMITS.maxBytes,
+): Promise<HostConfigSource> {
   const where = location.ref === undefined ? {} : { ref: location.ref };
   let data: unknown;
   try {
@@ -44,21 +53,24 @@ export async function loadHostConfig(github: GitHub, location: ConfigLocation): 
       },
     );
   }
-  const file = data as { type?: string; sha?: string; content?: string; encoding?: string };
+  const file = data as { type?: string; sha?: string; size?: unknown; content?: string; encoding?: string };
   if (Array.isArray(data) || file.type !== "file" || typeof file.sha !== "string") {
     throw new ValidationError(`${HOST_CONFIG_PATH} is not a file`, [
       { path: "", file: HOST_CONFIG_PATH, message: "expected a YAML file, found a directory or link" },
     ]);
   }
+  const origin = { path: HOST_CONFIG_PATH, ...where, sha: file.sha };
+  // The size GitHub states is checked before the content is decoded; over 1 MB GitHub sends no
+  // content at all (`encoding: "none"`), which is over the limit too.
+  const size = typeof file.size === "number" ? file.size : undefined;
+  if (size !== undefined && size > maxBytes) return { status: "too-large", ...origin, bytes: size };
   if (file.encoding !== "base64" || typeof file.content !== "string") {
-    throw new ValidationError(`${HOST_CONFIG_PATH} is too large to read`, [
-      { path: "", file: HOST_CONFIG_PATH, message: "the contents API returned no content (files over 1 MB)" },
-    ]);
+    return { status: "too-large", ...origin, bytes: size };
   }
-  const text = Buffer.from(file.content, "base64")
-    .toString("utf8")
-    .replace(/^\uFEFF/, "");
-  return { status: "found", path: HOST_CONFIG_PATH, ...where, sha: file.sha, text };
+  const bytes = Buffer.from(file.content, "base64");
+  if (bytes.length > maxBytes) return { status: "too-large", ...origin, bytes: bytes.length };
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  return { status: "found", ...origin, text };
 }
 
 /** The HTTP status of an Octokit request error, if it is one. */

@@ -77,7 +77,7 @@ export function readTracks(node: YamlNode, sink: ProblemSink): SectionRead<Track
     example: "{ id: sprint, label: track/sprint, description: Active sprint work }",
     readItem: (fields, pointer, sink) => {
       const id = field(fields, "id", (n) =>
-        readText(n, pointerJoin(pointer, "id"), sink, { what: "track id", trimmed: true }),
+        readText(n, pointerJoin(pointer, "id"), sink, { what: "track id", trimmed: true, visible: true }),
       );
       const label = field(fields, "label", (n) =>
         readLabelName(n, pointerJoin(pointer, "label"), sink, "track label"),
@@ -123,7 +123,11 @@ export function readMilestones(node: YamlNode, sink: ProblemSink): SectionRead<M
     example: '{ title: "Phase 1 – Planning" }',
     readItem: (fields, pointer, sink) => {
       const title = field(fields, "title", (n) =>
-        readText(n, pointerJoin(pointer, "title"), sink, { what: "milestone title", trimmed: true }),
+        readText(n, pointerJoin(pointer, "title"), sink, {
+          what: "milestone title",
+          trimmed: true,
+          visible: true,
+        }),
       );
       const description = optionalDescription(fields, pointer, sink);
       if (title === undefined || description === false) return undefined;
@@ -150,7 +154,7 @@ function optionalDescription(
 }
 
 function readLabelName(node: YamlNode, pointer: string, sink: ProblemSink, what: string): string | undefined {
-  return readText(node, pointer, sink, { what, trimmed: true, maxLength: LABEL_NAME_MAX });
+  return readText(node, pointer, sink, { what, trimmed: true, visible: true, maxLength: LABEL_NAME_MAX });
 }
 
 function readColor(node: YamlNode, pointer: string, sink: ProblemSink): string | undefined {

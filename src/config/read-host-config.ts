@@ -3,6 +3,7 @@ import type { HostConfig } from "./config-model.js";
 import type { ConfigProblem, ConfigRule } from "./config-problems.js";
 import { loadHostConfig, type ConfigLocation } from "./load-host-config.js";
 import { validateConfig } from "./validate-config.js";
+import { DEFAULT_YAML_LIMITS, fileTooLargeProblem } from "./yaml-limits.js";
 
 interface Origin {
   path: string;
@@ -27,6 +28,15 @@ export async function readHostConfig(github: GitHub, location: ConfigLocation): 
     ...(source.ref === undefined ? {} : { ref: source.ref }),
     sha: source.sha,
   };
+  if (source.status === "too-large") {
+    const problem = fileTooLargeProblem(source.path, source.bytes, DEFAULT_YAML_LIMITS.maxBytes);
+    return {
+      ...origin,
+      status: "invalid",
+      errors: [{ ...problem, rule: "config.limits" }],
+      checked: ["config.limits"],
+    };
+  }
   const validation = validateConfig(source.text, { file: source.path });
   return "errors" in validation
     ? { ...origin, status: "invalid", errors: validation.errors, checked: validation.checked }

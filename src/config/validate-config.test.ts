@@ -297,6 +297,25 @@ enforcement: { phase_milestones: { phase-1: M1 } }
     ]);
   });
 
+  it("refuses invisible and bidirectional-control characters in names and titles, at file:line:col", () => {
+    const text = `schema_version: "1.0"
+tracks: [{ id: "sprint\\u200d", label: "track/\\u202esprint" }]
+labels:
+  - { name: phase-1, color: "0E8A16" }
+  - { name: "phase-\\u200b1", color: "0E8A16" }
+  - { name: "👩‍💻 dev", color: "0E8A16" }
+milestones: [{ title: "Phase\\u2066 1" }]
+`;
+    expect(
+      errorsOf(text).map((p) => `${p.file}:${p.line}:${p.col} ${p.path} ${p.rule}: ${p.message}`),
+    ).toEqual([
+      `${FILE}:2:16 /tracks/0/id config.characters: track id "sprint\\u200d" holds U+200D ZERO WIDTH JOINER at character 7; it looks like "sprint" but is a different name`,
+      `${FILE}:2:39 /tracks/0/label config.characters: track label "track/\\u202esprint" holds U+202E RIGHT-TO-LEFT OVERRIDE at character 7; it looks like "track/sprint" but is a different name`,
+      `${FILE}:5:13 /labels/1/name config.characters: label name "phase-\\u200b1" holds U+200B ZERO WIDTH SPACE at character 7; it looks like "phase-1" but is a different name`,
+      `${FILE}:7:23 /milestones/0/title config.characters: milestone title "Phase\\u2066 1" holds U+2066 LEFT-TO-RIGHT ISOLATE at character 6; it looks like "Phase 1" but is a different name`,
+    ]);
+  });
+
   it("asks for lists and mappings where they belong, saying what it found", () => {
     const text = `schema_version: "1.0"
 tracks:

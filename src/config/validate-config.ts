@@ -4,6 +4,7 @@ import { checkDeclarations } from "./check-declarations.js";
 import { readMilestones, readLabels, readTracks } from "./read-declarations.js";
 import { readEnforcement } from "./read-enforcement.js";
 import { readMap, readText } from "./yaml-readers.js";
+import type { YamlLimits } from "./yaml-limits.js";
 import { parseYamlTree, type YamlNode } from "./yaml-tree.js";
 
 /**
@@ -26,12 +27,17 @@ const REQUIRED_KEYS = ["schema_version", "tracks", "labels", "milestones"] as co
  *
  * @example validateConfig('schema_version: "1.0"\ntracks: []\nlabels: []\nmilestones: []\n', { file: ".github/task-assistant.yml" })
  */
-export function validateConfig(text: string, options: { file?: string } = {}): ConfigValidation {
+export function validateConfig(
+  text: string,
+  options: { file?: string; limits?: Partial<YamlLimits> } = {},
+): ConfigValidation {
   const parsed = parseYamlTree(text, options);
   if ("problems" in parsed) {
+    // Over a limit, the file was not parsed: its syntax was not checked either.
+    const rule = parsed.refused === "limits" ? "config.limits" : "config.syntax";
     return {
-      errors: parsed.problems.map((problem) => ({ ...problem, rule: "config.syntax" as const })),
-      checked: ["config.syntax"],
+      errors: parsed.problems.map((problem) => ({ ...problem, rule })),
+      checked: parsed.refused === "limits" ? ["config.limits"] : ["config.limits", "config.syntax"],
     };
   }
   const sink = new ProblemSink(options.file);
@@ -44,7 +50,7 @@ export function validateConfig(text: string, options: { file?: string } = {}): C
       "the configuration file is empty",
       'start from the example config: schema_version: "1.0", then tracks, labels and milestones',
     );
-    return { errors: sink.sorted(), checked: ["config.syntax", "config.structure"] };
+    return { errors: sink.sorted(), checked: ["config.limits", "config.syntax", "config.structure"] };
   }
   // A file written for another schema version is not checked against this one's rules: those
   // problems would be noise. The version problem says all there is to say.
@@ -52,7 +58,7 @@ export function validateConfig(text: string, options: { file?: string } = {}): C
     root.kind === "map" ? root.entries.find((e) => e.key === "schema_version")?.value : undefined;
   const schemaVersion = versionNode && readSchemaVersion(versionNode, sink);
   if (schemaVersion === "unsupported") {
-    return { errors: sink.sorted(), checked: ["config.syntax", "config.schema_version"] };
+    return { errors: sink.sorted(), checked: ["config.limits", "config.syntax", "config.schema_version"] };
   }
 
   const entries = readMap(root, "", sink, {
@@ -68,7 +74,8 @@ export function validateConfig(text: string, options: { file?: string } = {}): C
       milestones: "add `milestones:` with a list of { title }, or `milestones: []` for none",
     },
   });
-  if (entries === undefined) return { errors: sink.sorted(), checked: ["config.syntax", "config.structure"] };
+  if (entries === undefined)
+    return { errors: sink.sorted(), checked: ["config.limits", "config.syntax", "config.structure"] };
 
   const section = <T>(key: string, read: (node: YamlNode, sink: ProblemSink) => T) => {
     const node = entries.get(key)?.value;

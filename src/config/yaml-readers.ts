@@ -1,5 +1,6 @@
 import { describeNode, type ConfigRule, type ProblemSink } from "./config-problems.js";
 import { didYouMean } from "./did-you-mean.js";
+import { findInvisibleCharacter, revealInvisible } from "./invisible-characters.js";
 import { pointerJoin } from "./json-pointer.js";
 import type { YamlEntry, YamlNode } from "./yaml-tree.js";
 
@@ -101,6 +102,8 @@ export interface TextRules {
   maxLength?: number;
   /** Refuse leading or trailing whitespace (names GitHub would trim). */
   trimmed?: boolean;
+  /** Refuse invisible and bidirectional-control characters (names that could pose as others). */
+  visible?: boolean;
   rule?: ConfigRule;
 }
 
@@ -147,6 +150,19 @@ export function readText(
       `shorten it to ${rules.maxLength} characters or fewer`,
     );
     return undefined;
+  }
+  if (rules.visible) {
+    const invisible = findInvisibleCharacter(value);
+    if (invisible !== undefined) {
+      sink.add(
+        "config.characters",
+        pointer,
+        node.pos,
+        `${rules.what} "${revealInvisible(value)}" holds ${invisible.description} at character ${invisible.position}; it looks like "${[...value].filter((c) => findInvisibleCharacter(c) === undefined).join("")}" but is a different name`,
+        "delete the invisible character (retype the name), so that it cannot pose as another label or milestone",
+      );
+      return undefined;
+    }
   }
   return value;
 }

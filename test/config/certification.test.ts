@@ -48,7 +48,7 @@ describe("config certification", () => {
 
   it("E2: the file is ::::invalid_yaml", () => {
     expect(validateConfig("::::invalid_yaml", { file: FILE })).toEqual({
-      checked: ["config.syntax", "config.structure"],
+      checked: ["config.limits", "config.syntax", "config.structure"],
       errors: [
         {
           rule: "config.structure",

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHostConfig } from "../../src/config/load-host-config.js";
+import { readHostConfig } from "../../src/config/read-host-config.js";
 import { ExternalError, ValidationError } from "../../src/errors.js";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
 
@@ -12,6 +13,10 @@ beforeAll(async () => {
     repos: [
       { name: "acme/widgets", files: { ".github/task-assistant.yml": CONFIG }, branches: ["proposal"] },
       { name: "acme/bare", files: { "README.md": "no config here\n" } },
+      {
+        name: "acme/huge",
+        files: { ".github/task-assistant.yml": `${CONFIG}# ${"x".repeat(300 * 1024)}\n` },
+      },
       { name: "acme/odd", files: { ".github/task-assistant.yml/README.md": "a directory, not a file\n" } },
     ],
   });
@@ -45,6 +50,25 @@ describe("loadHostConfig", () => {
     expect(await loadHostConfig(server.client(), { owner: "acme", repo: "bare" })).toEqual({
       status: "missing",
       path: ".github/task-assistant.yml",
+    });
+  });
+
+  it("reports a file over the size limit from GitHub's stated size, without decoding it", async () => {
+    const source = await loadHostConfig(server.client(), { owner: "acme", repo: "huge" });
+    expect(source).toMatchObject({ status: "too-large", bytes: CONFIG.length + 2 + 300 * 1024 + 1 });
+    expect(source).not.toHaveProperty("text");
+    expect(await readHostConfig(server.client(), { owner: "acme", repo: "huge" })).toMatchObject({
+      status: "invalid",
+      checked: ["config.limits"],
+      errors: [
+        {
+          rule: "config.limits",
+          file: ".github/task-assistant.yml",
+          line: 1,
+          col: 1,
+          message: `the file is ${(CONFIG.length + 2 + 300 * 1024 + 1).toLocaleString("en-US")} bytes, over the limit of 262,144 bytes (256 KiB) for a config file, and it was not parsed`,
+        },
+      ],
     });
   });
 

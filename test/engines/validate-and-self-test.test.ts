@@ -49,11 +49,13 @@ afterEach(async () => {
 });
 
 const RULE_CHECKS = [
+  "config.limits",
   "config.syntax",
   "config.schema_version",
   "config.structure",
   "config.enums",
   "config.colors",
+  "config.characters",
   "config.duplicates",
   "config.references",
   "config.label_conflicts",
@@ -237,6 +239,7 @@ describe("self-test against the local GitHub", () => {
     expect(result.ok).toBe(false);
     expect(result.checks.map((check) => `${check.id} ${check.outcome}`)).toEqual([
       "config.load PASS",
+      "config.limits PASS",
       "config.syntax PASS",
       "config.structure FAIL",
     ]);

@@ -1,4 +1,5 @@
 import type { Problem } from "../../errors.js";
+import { capProblems, countProblems, moreProblems } from "../../util/problem-list.js";
 
 /**
  * GitHub Actions output for config problems: `::error` workflow commands (shown on the file in the
@@ -17,20 +18,25 @@ export function formatAnnotation(problem: Problem, file: string): string {
   return `::error ${properties.join(",")}::${escapeData(message)}\n`;
 }
 
-/** The job-summary section: a heading, the verdict and a table of problems. */
+/**
+ * The job-summary section: a heading, the verdict and a table of the first problems (GitHub caps a
+ * step summary at 1 MiB), with "and N more" under it.
+ */
 export function formatStepSummary(file: string, problems: readonly Problem[]): string {
   const heading = `### Task Assistant config: \`${file}\`\n\n`;
   if (problems.length === 0) return `${heading}✅ Valid.\n\n`;
-  const rows = problems.map(
+  const { shown, omitted } = capProblems(problems);
+  const rows = shown.map(
     (problem) =>
       `| ${problem.line ?? ""} | ${problem.col ?? ""} | \`${cell(problem.path || "/")}\` | ${cell(problem.message)} | ${cell(problem.hint ?? "")} |`,
   );
   return [
     heading,
-    `❌ ${problems.length} problem${problems.length === 1 ? "" : "s"}.\n\n`,
+    `❌ ${countProblems(problems.length)}.\n\n`,
     "| Line | Col | Path | Problem | Fix |\n",
     "|---:|---:|---|---|---|\n",
     ...rows.map((row) => `${row}\n`),
+    omitted > 0 ? `\n…${moreProblems(omitted)}.\n` : "",
     "\n",
   ].join("");
 }

@@ -186,6 +186,26 @@ describe("planEnforcement: phase milestones", () => {
     { number: 5, title: "Phase 3.10", state: "open" as const },
   ];
 
+  it("reports a label with an invisible character and does not count it in its group", () => {
+    const issue = anIssue({ labels: ["phase-3.9", "phase-3.\u200b10"] });
+    const plan = planEnforcement(phaseConfig("highest"), issue);
+    expect(plan.checks).toContainEqual({
+      id: "labels.invisible_characters",
+      outcome: "WARN",
+      details: expect.objectContaining({
+        labels: ["phase-3.\\u200b10"],
+        characters: ["U+200B ZERO WIDTH SPACE"],
+      }),
+    });
+    expect(plan.checks).toContainEqual({
+      id: "phase.exclusive",
+      outcome: "PASS",
+      details: { labels: ["phase-3.9"] },
+    });
+    expect(plan.actions.filter((action) => action.id === "phase.labels.pruned")).toEqual([]);
+    expect(plan.write?.labels ?? issue.labels).toContain("phase-3.\u200b10");
+  });
+
   it("prunes lower phase labels and sets the milestone mapped from phase-3.10, in one write", () => {
     const issue = anIssue({ labels: ["phase-3.10", "bug", "phase-3.9"] });
     const plan = bindMilestone(planEnforcement(phaseConfig("highest"), issue), milestones);

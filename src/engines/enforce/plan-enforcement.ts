@@ -1,3 +1,4 @@
+import { findInvisibleCharacter, revealInvisible } from "../../config/invisible-characters.js";
 import {
   GROUP_NAMES,
   groupOf,
@@ -34,17 +35,34 @@ export function planEnforcement(config: HostConfig, issue: IssueSnapshot): Enfor
   }
   const checks: Check[] = [];
   const prunings: Pruning[] = [];
+  // A label with an invisible character (`phase-\u200b1`) only looks like a group member: it is
+  // reported, left on the issue, and neither counted in a group nor mapped to a milestone.
+  const disguised = issue.labels.filter((label) => findInvisibleCharacter(label) !== undefined);
+  if (disguised.length > 0) checks.push(disguisedLabelsCheck(disguised));
+  const visible = { ...issue, labels: issue.labels.filter((label) => !disguised.includes(label)) };
   for (const group of GROUP_NAMES) {
     const rule = enforcement.exclusivity[group];
     if (rule === undefined) continue;
-    const decision = decideGroup(group, rule, config, issue);
+    const decision = decideGroup(group, rule, config, visible);
     checks.push(decision.check);
     if (decision.pruning !== undefined) prunings.push(decision.pruning);
   }
   const removed = new Set(prunings.flatMap((pruning) => pruning.removed));
-  const remaining = issue.labels.filter((label) => !removed.has(label));
+  const remaining = visible.labels.filter((label) => !removed.has(label));
   const milestone = decideMilestone(enforcement.phase_milestones, remaining, issue, checks);
   return finalizePlan(issue, { checks, prunings, ...(milestone === undefined ? {} : { milestone }) });
+}
+
+function disguisedLabelsCheck(labels: string[]): Check {
+  return {
+    id: "labels.invisible_characters",
+    outcome: "WARN",
+    details: {
+      labels: labels.map(revealInvisible),
+      characters: labels.map((label) => findInvisibleCharacter(label)!.description),
+      hint: "these labels hold invisible or bidirectional-control characters, so enforce does not treat them as group members; rename or remove them on GitHub",
+    },
+  };
 }
 
 function decideGroup(

@@ -70,11 +70,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     details: outcome.details,
   });
 
-  const github = await telemetryGitHub(io.env);
+  const github = await telemetryGitHub(io.env, io.signal);
   const result = await emitRecord(
     github,
     { telemetry_repo: `${telemetryRepo.owner}/${telemetryRepo.repo}`, record },
     {
+      signal: io.signal,
       onRetry: (event) =>
         io.stderr(
           `retrying telemetry write in ${event.waitMs} ms (attempt ${event.attempt}: ${event.status ?? "no answer"}, ${event.cause})\n`,

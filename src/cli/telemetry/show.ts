@@ -25,7 +25,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "record paths look like telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine>.json",
     });
   }
-  const github = await telemetryGitHub(io.env);
+  const github = await telemetryGitHub(io.env, io.signal);
   let data: unknown;
   try {
     ({ data } = await github.rest.repos.getContent({

@@ -11,8 +11,12 @@ export interface CliIO {
   readonly cwd: string;
   /** Standard error is a terminal: progress lines may be drawn. */
   readonly interactive: boolean;
-  /** Resolves when the user interrupts (Ctrl-C / SIGTERM); long-running commands wait on it. */
-  readonly interrupted: Promise<void>;
+  /**
+   * Aborted on the first SIGINT or SIGTERM. Commands pass it down to every wait and request they
+   * make (retry sleeps, backoffs, GitHub requests, child processes), clean up what they own and
+   * return; servers wait on it and then shut down. The entry point then exits with 128 + signo.
+   */
+  readonly signal: AbortSignal;
 }
 
 export interface CommandModule {

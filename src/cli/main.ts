@@ -153,15 +153,42 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   return module.run(match.rest, io);
 }
 
-/** Runs the CLI for this process's argv and exits with the command's code. */
+/** The conventional exit status of a process stopped by a signal: 128 + the signal's number. */
+export const SIGNAL_EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT_STATUS;
+
+/** How long an interrupted command may take to clean up before the process exits regardless. */
+const CLEANUP_GRACE_MS = 5_000;
+
+/**
+ * What the first SIGINT/SIGTERM aborts `io.signal` with; aborted waits and requests reject with it.
+ * Named `AbortError` like the platform's own abort reason, because clients recognise an abort by
+ * that name: Octokit passes it through as is instead of wrapping it as an HTTP 500 and retrying.
+ */
+export class Interrupted extends Error {
+  constructor(readonly signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+    this.name = "AbortError";
+  }
+}
+
+/**
+ * Runs the CLI for this process's argv and exits with the command's code. The first SIGINT or
+ * SIGTERM aborts `io.signal`: the command stops its waits and requests, cleans up what it owns and
+ * returns, and the process exits with 128 + signo (130, 143) whatever the command returned. A second
+ * signal, or a command still busy after a grace period, exits at once with that status.
+ */
 export async function runFromProcess(): Promise<void> {
-  let interrupt: () => void = () => {};
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
-  let interruptions = 0;
-  const onSignal = () => {
-    interruptions += 1;
-    if (interruptions > 1) process.exit(130);
-    interrupt();
+  const controller = new AbortController();
+  let received: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
+    if (received !== undefined) process.exit(SIGNAL_EXIT_STATUS[signal]);
+    received = signal;
+    controller.abort(new Interrupted(signal));
+    setTimeout(() => {
+      process.stderr.write(`stopped by ${signal}: the command did not finish cleaning up in time\n`);
+      process.exit(SIGNAL_EXIT_STATUS[signal]);
+    }, CLEANUP_GRACE_MS).unref();
   };
   // A reader that goes away (`task-assistant telemetry list | head`) is not an error of ours.
   for (const stream of [process.stdout, process.stderr]) {
@@ -170,23 +197,30 @@ export async function runFromProcess(): Promise<void> {
       throw error;
     });
   }
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const io: CliIO = {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stderr.isTTY),
-    interrupted,
+    signal: controller.signal,
   };
   let code: number;
   try {
     code = await main(process.argv.slice(2), io);
   } catch (error) {
-    const { reportError } = await import("./report-error.js");
-    code = reportError(error, io);
+    if (received !== undefined) {
+      // Whatever the interrupted command threw on its way out is a consequence of the signal.
+      io.stderr(`stopped by ${received}\n`);
+      code = SIGNAL_EXIT_STATUS[received];
+    } else {
+      const { reportError } = await import("./report-error.js");
+      code = reportError(error, io);
+    }
   }
+  if (received !== undefined) code = SIGNAL_EXIT_STATUS[received];
   process.exitCode = code;
   // Servers and timers a command left behind must not keep a finished command alive.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

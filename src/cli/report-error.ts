@@ -1,4 +1,5 @@
 import { formatProblem, TaskAssistantError, ValidationError } from "../errors.js";
+import { requestFailure } from "../github/request-failure.js";
 import { capProblems, moreProblems } from "../util/problem-list.js";
 import type { CliIO } from "./command.js";
 
@@ -6,7 +7,9 @@ import type { CliIO } from "./command.js";
  * Prints an error the way every command reports it: `error: ...`, each problem on its own line,
  * then `hint: ...`. Returns the exit code that belongs to the error's type.
  */
-export function reportError(error: unknown, io: Pick<CliIO, "stderr" | "env">): number {
+export function reportError(thrown: unknown, io: Pick<CliIO, "stderr" | "env">): number {
+  // A request to GitHub that failed is an external failure (exit 3), wherever it surfaced.
+  const error = thrown instanceof TaskAssistantError ? thrown : (requestFailure(thrown) ?? thrown);
   if (error instanceof TaskAssistantError) {
     const lines = [`error: ${error.message}`];
     if (error instanceof ValidationError) {

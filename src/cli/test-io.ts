@@ -1,7 +1,9 @@
 import type { CliIO } from "./command.js";
 
 /** An in-memory CliIO for tests: captures output, takes env and cwd as given. */
-export function captureIO(options: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+export function captureIO(
+  options: { env?: Record<string, string | undefined>; cwd?: string; signal?: AbortSignal } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {
@@ -10,7 +12,7 @@ export function captureIO(options: { env?: Record<string, string | undefined>; c
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     interactive: false,
-    interrupted: new Promise<void>(() => {}),
+    signal: options.signal ?? new AbortController().signal,
   };
   return {
     io,

@@ -30,6 +30,8 @@ export interface DemoOptions {
   /** Writes the account of each step. */
   say(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
+  /** Aborted when the demo is interrupted: it stops between steps and inside requests, then cleans up. */
+  signal?: AbortSignal;
 }
 
 export interface DemoSession {
@@ -72,7 +74,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     say(
       `   REST API  ${github.url}\n   git       ${github.gitUrl}/<owner>/<repo>.git\n   state     ${stateDir}\n`,
     );
-    const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken });
+    const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken, signal: options.signal });
     if (resuming) {
       say("   This state directory already holds the demo world: set-up is skipped, runs are added.\n");
     } else {
@@ -84,7 +86,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     }
     const app = await appCredentials(github, stateDir);
     const env = demoEnv(options.env, github, app);
-    const cli = cliRunner(env, say);
+    const cli = cliRunner(env, say, options.signal);
     const work = join(stateDir, "operator");
 
     if (!resuming) {
@@ -191,8 +193,13 @@ type CliRunner = (
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 /** Runs a `task-assistant` command in this process, echoing it like a terminal session. */
-function cliRunner(baseEnv: Record<string, string | undefined>, say: (text: string) => void): CliRunner {
+function cliRunner(
+  baseEnv: Record<string, string | undefined>,
+  say: (text: string) => void,
+  signal: AbortSignal | undefined,
+): CliRunner {
   return async (argv, options = {}) => {
+    signal?.throwIfAborted();
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIO = {
@@ -201,13 +208,15 @@ function cliRunner(baseEnv: Record<string, string | undefined>, say: (text: stri
       env: { ...baseEnv, ...options.env },
       cwd: options.cwd ?? process.cwd(),
       interactive: false,
-      interrupted: new Promise<void>(() => {}),
+      signal: signal ?? new AbortController().signal,
     };
     say(`   $ task-assistant ${argv.map(quoteArg).join(" ")}\n`);
     const code = await main(argv, io).catch(async (error: unknown) => {
       const { reportError } = await import("../cli/report-error.js");
       return reportError(error, io);
     });
+    // An interrupted step ends the demo, however the step reported it.
+    signal?.throwIfAborted();
     const stdout = out.join("");
     const stderr = err.join("");
     if (!options.quiet) say(indent(stdout));

@@ -25,6 +25,8 @@ export interface GitHubClientOptions {
   userAgent?: string;
   /** Injected fetch, for tests that must observe requests. */
   fetch?: typeof globalThis.fetch;
+  /** Aborts every request of this client (in flight or later) when the command is interrupted. */
+  signal?: AbortSignal;
   log?: {
     debug(message: string): void;
     info(message: string): void;
@@ -52,7 +54,14 @@ export function createGitHub(options: GitHubClientOptions): GitHub {
     log: options.log ?? silentLog,
     // Retries are configured on the plugin only: a `request.retries` default would make plugin-retry
     // repeat every failed request, 404 and 422 included, not just the transient ones.
-    ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
+    ...(options.fetch === undefined && options.signal === undefined
+      ? {}
+      : {
+          request: {
+            ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+          },
+        }),
     // 409 is a conflict (a moved branch head, a stale sha), not a transient fault: repeating the same
     // request cannot succeed, and callers that can resolve it (emit-engine) retry with fresh state.
     retry: { enabled: retries > 0, retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },

@@ -22,6 +22,8 @@ export interface RunCredentialsOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** plugin-retry attempts for the clients' requests (transport retries; engine logic never re-runs). */
   readonly retries?: number;
+  /** Aborts every request of the run's clients when the run is interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -40,6 +42,7 @@ export function createRunCredentials(tokens: TokenProvider, options: RunCredenti
           auth: issued.token,
           ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
           ...(options.retries === undefined ? {} : { retries: options.retries }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
         clients.set(issued.token, github);
       }

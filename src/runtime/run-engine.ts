@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
 import { buildEnvelope, type TelemetryRecord, type TelemetrySource } from "../telemetry/envelope.js";
 import { failureOutcome, resultOutcome, type ResultOutcome } from "../telemetry/result-outcome.js";
+import { storedFailure } from "../telemetry/stored-failure.js";
 import type { Clock } from "../util/clock.js";
 import type { EngineContext, EngineName } from "./engine.js";
 import { ENGINE_ACCESS, levelsOf, maxLevel, type AccessLevels } from "./engine-access.js";
@@ -75,7 +76,7 @@ export async function writeOutcome(
     if (!(error instanceof ValidationError)) throw error;
     final = failureOutcome(
       { engine_name: name, version: deps.version },
-      `${name}'s result could not be recorded: ${error.problems.map((p) => p.message).join("; ") || error.message}`,
+      `${name}'s result could not be recorded: ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} with the record`,
       "result.valid",
     );
     record = recordFor(name, final, run, deps);
@@ -125,13 +126,17 @@ async function engineOutcome(
   try {
     engine = await deps.catalog.load(name);
   } catch (error) {
-    return failureOutcome(stub, `${name} could not be loaded: ${messageOf(error)}`, "engine.loaded");
+    return failureOutcome(stub, `${name} could not be loaded: ${storedFailure(error)}`, "engine.loaded");
   }
   let client: RepoClient;
   try {
     client = await engineClient(name, run.target_repo, telemetryRepo, deps.credentials);
   } catch (error) {
-    return failureOutcome(stub, `no token could be issued for ${name}: ${messageOf(error)}`, "engine.token");
+    return failureOutcome(
+      stub,
+      `no token could be issued for ${name}: ${storedFailure(error)}`,
+      "engine.token",
+    );
   }
   const ctx: EngineContext = Object.freeze({
     target_repo: run.target_repo,
@@ -148,7 +153,7 @@ async function engineOutcome(
   try {
     value = await engine.run(ctx);
   } catch (error) {
-    return failureOutcome(stub, `${name} failed: ${messageOf(error)}`, "engine.completed");
+    return failureOutcome(stub, `${name} failed: ${storedFailure(error)}`, "engine.completed");
   }
   if (value === undefined || value === null)
     return failureOutcome(stub, `${name} returned no result`, "result.present");
@@ -181,8 +186,4 @@ function engineClient(
     contents: maxLevel(target.contents, telemetry.contents),
   };
   return credentials.clientFor(owner, repositories, union);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { ExternalError, UsageError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
+import { requestFailure, unreachableCode } from "../github/request-failure.js";
 import type { RecordEntry } from "./classify-record-file.js";
 import { splitTargetRepo } from "./envelope.js";
 import { RECORDS_ROOT } from "./record-path.js";
@@ -43,15 +44,17 @@ export function apiTreeSource(github: GitHub, location: { repo: string; ref?: st
     try {
       return await request();
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      throw new ExternalError(
-        `GitHub could not ${what} of ${owner}/${repo}${status ? ` (HTTP ${status})` : ""}`,
-        {
-          status,
-          hint: status === 404 ? "check the repository name, the ref and the token's access" : undefined,
-          cause: error,
-        },
-      );
+      const failure = requestFailure(error);
+      if (failure === undefined) throw error;
+      const code = failure.status === undefined ? unreachableCode(error) : undefined;
+      const why =
+        failure.status !== undefined ? `HTTP ${failure.status}` : `not reached${code ? `: ${code}` : ""}`;
+      throw new ExternalError(`GitHub could not ${what} of ${owner}/${repo} (${why})`, {
+        status: failure.status,
+        hint:
+          failure.status === 404 ? "check the repository name, the ref and the token's access" : failure.hint,
+        cause: error,
+      });
     }
   };
 

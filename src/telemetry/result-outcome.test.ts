@@ -29,7 +29,7 @@ describe("resultFileOutcome", () => {
   it.each([
     ["missing", undefined, "result file out/result.json is missing: validate wrote no result"],
     ["empty", "  \n", "result file out/result.json is empty: validate wrote no result"],
-    ["not JSON", "{ok:", "result file out/result.json is not valid JSON: "],
+    ["not JSON", "{ok:", "result file out/result.json is not valid JSON at line 1, column 2"],
     ["not UTF-8", new Uint8Array([0xff, 0xfe, 0x00]), "result file out/result.json is not UTF-8 text"],
     ["an array", "[]", "result file out/result.json is invalid: (document): result must be object"],
     [
@@ -52,6 +52,12 @@ describe("resultFileOutcome", () => {
     expect(outcome.details.checks[0].outcome).toBe("FAIL");
     // The stand-in result is itself a valid result, so it can be stored.
     expect(checkEngineResult(outcome.details)).toEqual([]);
+  });
+
+  it("never quotes the text of a file that is not JSON in the reason", () => {
+    const outcome = file("ghp_SUPERSECRET0123456789\n");
+    expect(outcome.reason).toBe("result file out/result.json is not valid JSON at line 1, column 1");
+    expect(JSON.stringify(outcome)).not.toContain("ghp_");
   });
 
   it("never stores forbidden content: owner+repo deep inside or a top-level event becomes a failure", () => {

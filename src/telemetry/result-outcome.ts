@@ -1,5 +1,6 @@
 import { formatProblem, type Problem } from "../errors.js";
 import type { EngineResult } from "../runtime/engine.js";
+import { jsonErrorOffset, lineAndColumn } from "../util/json-error-offset.js";
 import { checkEngineResult } from "./check-record.js";
 
 /**
@@ -81,16 +82,18 @@ export function resultFileOutcome(
       "result.present",
     );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
+  // The parser's own message quotes the text near the error, which may be a secret: the stored
+  // reason gives the position only.
+  const offset = jsonErrorOffset(text);
+  if (offset !== undefined) {
+    const { line, col } = lineAndColumn(text, offset);
     return failureOutcome(
       input,
-      `result file ${file} is not valid JSON: ${(error as Error).message}`,
+      `result file ${file} is not valid JSON at line ${line}, column ${col}`,
       "result.readable",
     );
   }
+  const value: unknown = JSON.parse(text);
   return resultOutcome(value, input, `result file ${file}`);
 }
 

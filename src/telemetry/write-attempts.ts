@@ -1,4 +1,5 @@
 import { ExternalError } from "../errors.js";
+import { abortableSleep } from "../util/abortable-sleep.js";
 import {
   backoffDelayMs,
   classifyWriteFailure,
@@ -18,6 +19,11 @@ export interface EmitOptions extends Partial<RetryPolicy> {
   now?: () => number;
   /** Told about every failed attempt that will be retried (for logs). */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Aborts the write: requests in flight and waits (backoffs, rate-limit waits) end at once with
+   * the signal's reason, and no further attempt starts. What GitHub already stored stays stored.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RetryEvent {
@@ -57,19 +63,31 @@ export class WriteAttempts {
       baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
       maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
     };
-    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+    this.sleep = async (ms) => {
+      await sleep(ms);
+      options.signal?.throwIfAborted();
+    };
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.deadline = this.now() + this.policy.deadlineMs;
   }
 
+  /** Per-request options: no Octokit retries (every retry is counted here), and the abort signal. */
+  get request(): { retries: 0; signal?: AbortSignal } {
+    return this.options.signal === undefined ? { retries: 0 } : { retries: 0, signal: this.options.signal };
+  }
+
   /** Starts an attempt; returns its start time for the latency-scaled backoff. */
   begin(): number {
+    this.options.signal?.throwIfAborted();
     this.attempt += 1;
     return this.now();
   }
 
   verdict(failure: HttpFailure): FailureVerdict {
+    // An aborted request is not a failure of GitHub's: stop instead of retrying.
+    this.options.signal?.throwIfAborted();
     return classifyWriteFailure({ ...failure, message: messageOf(failure.error) }, this.now());
   }
 

@@ -55,7 +55,7 @@ export async function writeBatch(
   if (session.branch === undefined) {
     try {
       session.branch = (
-        await github.rest.repos.get({ owner, repo, request: { retries: 0 } })
+        await github.rest.repos.get({ owner, repo, request: attempts.request })
       ).data.default_branch;
     } catch (error) {
       httpFailure(error);
@@ -76,7 +76,12 @@ export async function writeBatch(
     try {
       let head = known;
       if (head === undefined) {
-        const { data } = await github.rest.repos.getBranch({ owner, repo, branch, request: { retries: 0 } });
+        const { data } = await github.rest.repos.getBranch({
+          owner,
+          repo,
+          branch,
+          request: attempts.request,
+        });
         head = new HeadIndex(github, owner, repo, data.commit.sha, data.commit.commit.tree.sha);
       }
       const stored = await head.lookup(plans);
@@ -111,7 +116,7 @@ export async function writeBatch(
           type: "blob" as const,
           content: plan.text,
         })),
-        request: { retries: 0 },
+        request: attempts.request,
       });
       const { data: commit } = await github.rest.git.createCommit({
         owner,
@@ -119,7 +124,7 @@ export async function writeBatch(
         message: commitMessage([...toWrite.values()]),
         tree: tree.sha,
         parents: [head.commit],
-        request: { retries: 0 },
+        request: attempts.request,
       });
       step = "ref";
       await github.rest.git.updateRef({
@@ -128,7 +133,7 @@ export async function writeBatch(
         ref: `heads/${branch}`,
         sha: commit.sha,
         force: false,
-        request: { retries: 0 },
+        request: attempts.request,
       });
       session.head = head.recordWritten(
         commit.sha,

@@ -39,7 +39,7 @@ export async function writeOne(github: GitHub, plan: EmitPlan, options: EmitOpti
         message: plan.message,
         content: plan.content,
         // Octokit's own retries would hide attempts from the budget; every retry is made here.
-        request: { retries: 0 },
+        request: attempts.request,
       });
       return {
         path: plan.path,

@@ -116,12 +116,12 @@ describe("task-assistant dashboard serve", () => {
       (await server.client().rest.repos.getBranch({ owner: "acme", repo: "telemetry", branch: "main" })).data
         .commit.sha;
     const before = await head();
-    let interrupt = () => {};
+    const controller = new AbortController();
+    const interrupt = () => controller.abort();
     const out: string[] = [];
     const io: CliIO = {
-      ...captureIO({ env: env(), cwd: dir }).io,
+      ...captureIO({ env: env(), cwd: dir, signal: controller.signal }).io,
       stdout: (text) => void out.push(text),
-      interrupted: new Promise<void>((resolve) => (interrupt = resolve)),
     };
     const serving = main(["dashboard", "serve", "--repo", "acme/telemetry"], io);
     let url: string | undefined;
@@ -142,14 +142,18 @@ describe("task-assistant dashboard serve", () => {
     expect(await head()).toBe(before);
   });
 
-  it("as a process, stops serving and exits 0 on Ctrl-C (SIGINT)", async () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("as a process, stops serving on %s, exits %i and removes its files", async (signal, status) => {
     const root = join(import.meta.dirname, "..", "..");
+    const temp = await mkdtemp(join(dir, "tmp-"));
     const child = spawn(
       process.execPath,
       ["--import", "tsx", "src/cli/bin.ts", "dashboard", "serve", "--repo", "acme/telemetry"],
       {
         cwd: root,
-        env: { ...env(), HOME: dir },
+        env: { ...env(), HOME: dir, TMPDIR: temp },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -164,8 +168,12 @@ describe("task-assistant dashboard serve", () => {
       child.on("close", () => reject(new Error(`serve exited before serving: ${out}`)));
     });
     expect((await fetch(url)).status).toBe(200);
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
+    // tsx keeps its compile cache there too; only the command's own directories count.
+    const owned = async () => (await readdir(temp)).filter((name) => name.startsWith("task-assistant-"));
+    expect(await owned()).not.toEqual([]);
+    child.kill(signal);
+    expect(await exited).toBe(status);
     await expect(fetch(url)).rejects.toThrow();
+    expect(await owned()).toEqual([]);
   });
 });

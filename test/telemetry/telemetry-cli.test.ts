@@ -1,13 +1,16 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { reportError } from "../../src/cli/report-error.js";
 import { captureIO } from "../../src/cli/test-io.js";
 import { PolicyError, UsageError, ValidationError } from "../../src/errors.js";
 import { aResult, CONTENTS_PUT, startTelemetryWorld, type TelemetryWorld } from "./telemetry-world.js";
 
+const run = promisify(execFile);
 const RESULT_TIME = new Date("2026-11-21T21:15:00.250Z");
 const RECORD_DIR = "telemetry/v1/repos/acme-widgets/2026-11-21";
 
@@ -28,9 +31,11 @@ afterEach(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({
+/** The run's time is set once per run, as a workflow would; a test can override or drop it. */
+const env = (extra: Record<string, string | undefined> = {}) => ({
   GITHUB_API_URL: world.server.url,
   GITHUB_TOKEN: world.token,
+  TASK_ASSISTANT_GENERATED_AT: RESULT_TIME.toISOString(),
   ...extra,
 });
 
@@ -79,7 +84,7 @@ async function filesIn(dir: string): Promise<string[]> {
 }
 
 describe("task-assistant telemetry emit", () => {
-  it("stores the engine's result as its record, timed by the result file, and says where", async () => {
+  it("stores the engine's result as its record, timed by the run, and says where", async () => {
     const cap = captureIO({ env: env(), cwd: workdir });
     const code = await main(emitArgs("cli-1", await resultFile(JSON.stringify(aResult()))), cap.io);
 
@@ -124,40 +129,76 @@ describe("task-assistant telemetry emit", () => {
     });
   });
 
-  it("is idempotent: the same emit again succeeds and leaves one record", async () => {
-    const file = await resultFile(JSON.stringify(aResult()));
-    await main(emitArgs("cli-again", file), captureIO({ env: env(), cwd: workdir }).io);
+  it.each([
+    [
+      "--generated-at",
+      ["--generated-at", RESULT_TIME.toISOString()],
+      { TASK_ASSISTANT_GENERATED_AT: undefined },
+    ],
+    ["TASK_ASSISTANT_GENERATED_AT", [], { TASK_ASSISTANT_GENERATED_AT: RESULT_TIME.toISOString() }],
+  ])(
+    "is idempotent with the run's time from %s, even after the result file was rewritten",
+    async (name, extra, extraEnv) => {
+      const cid = `cli-again-${name.startsWith("-") ? "flag" : "env"}`;
+      const content = JSON.stringify(aResult());
+      const file = await resultFile(content);
+      const first = captureIO({ env: env(extraEnv), cwd: workdir });
+      expect(await main(emitArgs(cid, file, extra), first.io)).toBe(0);
+      expect(first.stdout()).toContain(" created ");
+      // The engine's step ran again and wrote the same result: a new modification time.
+      await writeFile(file, content);
+      await utimes(file, new Date("2026-11-22T09:00:00Z"), new Date("2026-11-22T09:00:00Z"));
+      const again = captureIO({ env: env(extraEnv), cwd: workdir });
+      expect(await main(emitArgs(cid, file, extra), again.io)).toBe(0);
+      expect(again.stdout()).toContain("already stored with the same bytes");
+      expect(await filesIn(`${RECORD_DIR}/${cid}`)).toEqual(["validate.json"]);
+      expect((await stored(`${RECORD_DIR}/${cid}/validate.json`))?.generated_at).toBe(
+        RESULT_TIME.toISOString(),
+      );
+    },
+  );
+
+  it.each([
+    ["garbled", "{ok: true", "result.json:1:2 (document): is not valid JSON here"],
+    ["not UTF-8", Buffer.from([0xff, 0xfe, 0x7b]), "result.json (document): is not UTF-8 text"],
+    [
+      "leaking another repository",
+      JSON.stringify(aResult({ actions: [{ id: "x", target: { owner: "globex", repo: "secret" } }] })),
+      "result.json /actions/0/target: details at /actions/0/target holds both owner and repo",
+    ],
+    ["of another shape", JSON.stringify({ ok: true }), "result.json /tool: result is missing tool"],
+  ])("refuses a result file that is %s with exit 2, before any request", async (_name, content, problem) => {
+    await writeFile(join(workdir, "result.json"), content);
     const cap = captureIO({ env: env(), cwd: workdir });
-    expect(await main(emitArgs("cli-again", file), cap.io)).toBe(0);
-    expect(cap.stdout()).toContain("already stored with the same bytes");
-    expect(await filesIn(`${RECORD_DIR}/cli-again`)).toEqual(["validate.json"]);
+    const failure = await main(emitArgs("cli-refused-result", "result.json"), cap.io).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect(reportError(failure, cap.io)).toBe(2);
+    expect(cap.stderr()).toContain(
+      "error: the result file result.json is not an engine result; nothing was written",
+    );
+    expect(cap.stderr()).toContain(`  ${problem}`);
+    expect((await world.stats()).total).toBe(0);
   });
 
   it.each([
     ["missing", undefined, "result file result.json is missing: validate wrote no result"],
     ["empty", "", "result file result.json is empty: validate wrote no result"],
-    ["garbled", "{ok: true", "result file result.json is not valid JSON"],
-    [
-      "leaking another repository",
-      JSON.stringify(aResult({ actions: [{ id: "x", target: { owner: "globex", repo: "secret" } }] })),
-      "result file result.json is invalid: /actions/0/target",
-    ],
   ])("still stores exactly one ok=false record when the result file is %s", async (name, content, reason) => {
     const cid = `cli-${name.split(" ")[0]}`;
     await resultFile(content);
-    const cap = captureIO({ env: env(), cwd: workdir });
+    const cap = captureIO({ env: env({ TASK_ASSISTANT_GENERATED_AT: undefined }), cwd: workdir });
     expect(await main(emitArgs(cid, "result.json"), cap.io)).toBe(0);
     expect(cap.stderr()).toContain(`note: the record says ok=false: ${reason}`);
-    // A missing file has no modification time, so that record is dated now: take the path from the output.
+    // Without a run time the record is dated now: take the path from the output.
     const path = cap.stdout().split(" ")[0].replace("acme/telemetry:", "");
     expect(path).toMatch(
       new RegExp(`^telemetry/v1/repos/acme-widgets/\\d{4}-\\d{2}-\\d{2}/${cid}/validate\\.json$`),
     );
-    if (content !== undefined) expect(path).toBe(`${RECORD_DIR}/${cid}/validate.json`);
     const saved = await stored(path);
     expect(saved).toMatchObject({ ok: false, event: { action: "failure" } });
-    expect((saved?.event as { reason: string }).reason.startsWith(reason)).toBe(true);
-    expect(JSON.stringify(saved)).not.toContain("globex");
+    expect((saved?.event as { reason: string }).reason).toBe(reason);
   });
 
   it.each([
@@ -188,6 +229,39 @@ describe("task-assistant telemetry emit", () => {
     });
     expect(await stored(`${RECORD_DIR}/cli-conflict/validate.json`)).toEqual(before);
   });
+});
+
+describe("a result file that holds a secret instead of a result", () => {
+  it.each([
+    ["a token", "ghp_SUPERSECRET0123456789abcdefghijklmnopqr\n", "ghp_SUPERS"],
+    [
+      "a passwd file",
+      "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n",
+      "root:x:0:0",
+    ],
+  ])(
+    "is refused with exit 2 before any request, and %s is echoed nowhere",
+    { timeout: 60_000 },
+    async (_name, content, secret) => {
+      const file = join(workdir, "leaked.json");
+      await writeFile(file, content);
+      const ended = await spawnCli(emitArgs("cli-secret", file)).exited;
+
+      expect(ended.code).toBe(2);
+      expect(ended.stderr).toBe(
+        `error: the result file ${file} is not an engine result; nothing was written\n` +
+          `  ${file}:1:1 (document): is not valid JSON here\n` +
+          "hint: pass the JSON the engine wrote: { tool, version, ok, summary, checks, actions } (DESIGN §5.5)\n",
+      );
+      expect(`${ended.stdout}${ended.stderr}`).not.toContain(secret);
+      expect((await world.stats()).total).toBe(0);
+      const history = await run("git", ["log", "--all", "-p", "--format=%H %s"], {
+        cwd: await world.clone(),
+      });
+      expect(history.stdout).not.toContain(secret);
+      expect(history.stdout).not.toContain("cli-secret");
+    },
+  );
 });
 
 describe("a writer killed in the middle of its retries", () => {

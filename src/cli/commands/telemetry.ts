@@ -12,10 +12,15 @@ export const commands: CommandTable = {
 Builds the engine's telemetry record (envelope v1) from its result file and writes it, immutably, to
 telemetry/v1/repos/<O>-<R>/<date>/<ID>/<NAME>.json in O/T with one contents PUT. Conflicts (409)
 and 502/503/504 are retried with jittered backoff; rate limits are waited out as GitHub says.
-A missing, empty or invalid result file still yields exactly one record, with ok=false and a
-reason naming the problem. The record's generated_at is the result file's modification time
-(or --generated-at), so running the same emit again is idempotent: an identical stored record
-counts as success; a different one is a conflict and is never overwritten.
+A missing or empty result file (the engine wrote nothing) still yields exactly one record, with
+ok=false and a reason naming the problem. A result file with content that is not UTF-8 JSON of the
+engine result's shape is refused (exit 2) before any request: the error gives the file and line:col
+and never quotes its content.
+
+The record's generated_at is the run's time: --generated-at, else TASK_ASSISTANT_GENERATED_AT (set
+it once per run, e.g. in the workflow), else now. Emitting the same run again with the same time is
+idempotent, even when the result file was rewritten: an identical stored record counts as success;
+a different one is a conflict and is never overwritten.
 
 Refused before any request: O/T of another owner than O/R, O/T equal to O/R, an invalid path
 segment (engine, correlation id, ...), a record that would be invalid.
@@ -28,7 +33,8 @@ Options:
   --engine-ref REF        the engine_ref the run is pinned to
   --result FILE           the engine's result JSON (tool, version, ok, summary, checks, actions)
   --job NAME              the source job name (default: the engine name)
-  --generated-at TIME     ISO 8601 time for the record (default: the result file's mtime)
+  --generated-at TIME     ISO 8601 time of the run, e.g. 2026-11-21T22:37:56.123Z
+                          (default: TASK_ASSISTANT_GENERATED_AT, else now)
 
 In GitHub Actions (GITHUB_ACTIONS=true) the source is github-actions with GITHUB_WORKFLOW,
 GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT; elsewhere it is local.

@@ -9,6 +9,7 @@ import { parseCommandArgs, requireFlag } from "../args.js";
 import type { CliIO } from "../command.js";
 import { describeBuild } from "./describe-build.js";
 import { splitTelemetryRepo, telemetryAccess } from "./telemetry-access.js";
+import { untilAborted } from "../../util/abortable-sleep.js";
 
 const COMMAND = "dashboard serve";
 
@@ -44,7 +45,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const address = server.address();
     const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}/`;
     io.stdout(`serving the dashboards of ${telemetryRepo} at ${url} (Ctrl-C to stop)\n`);
-    await io.interrupted;
+    await untilAborted(io.signal);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { clearLocalEndpoint, writeLocalEndpoint } from "../../github/endpoint.js
 import { parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
 import { packageVersion } from "../runtime/package-info.js";
+import { untilAborted } from "../../util/abortable-sleep.js";
 
 const COMMAND = "demo";
 
@@ -28,6 +29,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     engineRef: `v${await packageVersion()}`,
     say: (text) => io.stdout(text),
     env: io.env,
+    signal: io.signal,
   });
   try {
     if (values.exit) {
@@ -47,7 +49,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         `   cd ${session.infraCheckout} && npx task-assistant infra resolve acme/widgets\n` +
         "\nServing until Ctrl-C.\n",
     );
-    await io.interrupted;
+    await untilAborted(io.signal);
     await clearLocalEndpoint(io.env, process.pid);
     return 0;
   } finally {

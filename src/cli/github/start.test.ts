@@ -26,10 +26,9 @@ describe("task-assistant github start", () => {
 
   /** A CliIO whose interruption the test triggers. */
   function interruptibleIO() {
-    let interrupt!: () => void;
-    const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
-    const captured = captureIO({ env: { TASK_ASSISTANT_HOME: home }, cwd: home });
-    return { ...captured, io: { ...captured.io, interrupted }, interrupt };
+    const controller = new AbortController();
+    const captured = captureIO({ env: { TASK_ASSISTANT_HOME: home }, cwd: home, signal: controller.signal });
+    return { ...captured, interrupt: () => controller.abort() };
   }
 
   /** Runs the CLI in-process as bin.ts would: a thrown error is reported and becomes the exit code. */
@@ -94,7 +93,7 @@ describe("task-assistant github start", () => {
     }
   });
 
-  it("keeps state across restarts as a process, stopping cleanly on SIGINT", async () => {
+  it("keeps state across restarts as a process, stopping cleanly on SIGINT (130) and SIGTERM (143)", async () => {
     const start = () =>
       spawn(
         process.execPath,
@@ -124,7 +123,7 @@ describe("task-assistant github start", () => {
     const admin = createGitHub({ baseUrl: url, auth: adminToken, retries: 0 });
     await admin.rest.repos.createForAuthenticatedUser({ name: "kept" });
     first.kill("SIGINT");
-    expect(await exited(first)).toBe(0);
+    expect(await exited(first)).toBe(130);
     expect(JSON.parse(await readFile(join(home, "local-github-state", "state.json"), "utf8"))).toMatchObject({
       adminToken,
     });
@@ -139,8 +138,8 @@ describe("task-assistant github start", () => {
       });
       expect(repo.data.name).toBe("kept");
     } finally {
-      second.kill("SIGINT");
-      expect(await exited(second)).toBe(0);
+      second.kill("SIGTERM");
+      expect(await exited(second)).toBe(143);
     }
   });
 });

@@ -6,6 +6,7 @@ import { startLocalGitHub, type LocalGitHub } from "../../emulator/start-local-g
 import { clearLocalEndpoint, writeLocalEndpoint } from "../../github/endpoint.js";
 import { jsonOut, parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
+import { untilAborted } from "../../util/abortable-sleep.js";
 
 const COMMAND = "github start";
 
@@ -95,7 +96,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
 
-  await io.interrupted;
+  await untilAborted(io.signal);
   await github.stop();
   await clearLocalEndpoint(io.env, process.pid);
   if (!values.json) io.stdout("Local GitHub stopped; its state is kept.\n");

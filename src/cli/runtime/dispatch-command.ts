@@ -29,17 +29,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const actions = readActionsEnv(io.env);
   const choice = registryChoice(values, io.env, "dispatch");
   const plan = await planFromFlags(values, io, actions, "dispatch");
-  const access = await githubAccessFromEnv(io.env);
+  const access = await githubAccessFromEnv(io.env, io.signal);
   const registry = await readChosenRegistry(choice, access, io.cwd, plan.target_repo);
   const report = await executeRun(plan, {
     credentials: access.credentials,
     registry,
     catalog: createEngineCatalog(),
-    writer: plan.dry_run ? dryRunRecordWriter : emitRecordWriter(),
+    writer: plan.dry_run ? dryRunRecordWriter : emitRecordWriter({ signal: io.signal }),
     clock: systemClock,
     source: recordSource(actions, () => "task-assistant-dispatch"),
     version: await packageVersion(),
   });
+  // An interrupted run is reported as interrupted, not as the failures the interruption caused.
+  io.signal.throwIfAborted();
   io.stdout(values.json ? jsonOut(runReportJson(report)) : formatRunTable(report));
   if (report.halted && report.preflight.record === "failed")
     io.stderr(

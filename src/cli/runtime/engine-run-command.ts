@@ -58,13 +58,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const issue = issueFlag(values.issue, name === "enforce");
   const actions = readActionsEnv(io.env);
   const version = await packageVersion();
-  const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter();
+  const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter({ signal: io.signal });
   const source = recordSource(actions, (engine) => `engine-${engine}`);
 
   if (name === "preflight") {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
-    const access = await githubAccessFromEnv(io.env);
+    const access = await githubAccessFromEnv(io.env, io.signal);
     const registry = await readChosenRegistry(choice, access, io.cwd, target);
     const { record_client: _client, ...report } = await recordPreflight(
       {
@@ -105,7 +105,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const verdict = checkEngineRef(engineRef, runtimeMode);
   if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
 
-  const access = await githubAccessFromEnv(io.env);
+  const access = await githubAccessFromEnv(io.env, io.signal);
   const [owner] = target.split("/");
   let recordClient;
   try {

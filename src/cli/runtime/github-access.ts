@@ -23,11 +23,14 @@ export interface GitHubAccess {
  * Reads the API endpoint (`GITHUB_API_URL`, else the running local GitHub) and the credentials
  * (App, `GITHUB_TOKEN`/`GH_TOKEN`, or the local GitHub's admin token) at the edge.
  */
-export async function githubAccessFromEnv(env: Env): Promise<GitHubAccess> {
+export async function githubAccessFromEnv(env: Env, signal?: AbortSignal): Promise<GitHubAccess> {
   const endpoint = await resolveApiEndpoint(env);
   const source = await readTokenSource(env, { localAdminToken: endpoint.adminToken });
   const tokens = createTokenProvider(source, { baseUrl: endpoint.apiUrl });
-  const credentials = createRunCredentials(tokens, { baseUrl: endpoint.apiUrl });
+  const credentials = createRunCredentials(tokens, {
+    baseUrl: endpoint.apiUrl,
+    ...(signal === undefined ? {} : { signal }),
+  });
   const infraToken = env.TA_INFRA_TOKEN?.trim();
   return {
     baseUrl: endpoint.apiUrl,
@@ -35,14 +38,14 @@ export async function githubAccessFromEnv(env: Env): Promise<GitHubAccess> {
     tokens,
     credentials,
     async infraClient(infraRepo) {
-      if (infraToken) return createGitHub({ baseUrl: endpoint.apiUrl, auth: infraToken });
+      if (infraToken) return createGitHub({ baseUrl: endpoint.apiUrl, auth: infraToken, signal });
       const [owner, repo] = infraRepo.split("/");
       const { token } = await tokens.issue({
         owner,
         repositories: [repo],
         permissions: { contents: "read" },
       });
-      return createGitHub({ baseUrl: endpoint.apiUrl, auth: token });
+      return createGitHub({ baseUrl: endpoint.apiUrl, auth: token, signal });
     },
   };
 }

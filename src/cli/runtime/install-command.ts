@@ -41,20 +41,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "use marketplace (release tags and SHAs) or development (any ref)",
     });
   assertInstallableRef(ref, runtimeMode);
-  const access = await githubAccessFromEnv(io.env);
+  const access = await githubAccessFromEnv(io.env, io.signal);
   const [owner, name] = repo.split("/");
   const { token } = await access.tokens.issue({
     owner,
     repositories: [name],
     permissions: { contents: "write", workflows: "write" },
   });
-  const result = await installHost(createGitHub({ baseUrl: access.baseUrl, auth: token }), {
-    repo,
-    ref,
-    runtime_mode: runtimeMode,
-    dry_run: values["dry-run"] === true,
-    templates_dir: join(PACKAGE_ROOT, "templates", "host"),
-  });
+  const result = await installHost(
+    createGitHub({ baseUrl: access.baseUrl, auth: token, signal: io.signal }),
+    {
+      repo,
+      ref,
+      runtime_mode: runtimeMode,
+      dry_run: values["dry-run"] === true,
+      templates_dir: join(PACKAGE_ROOT, "templates", "host"),
+    },
+  );
   if (values.json) {
     io.stdout(jsonOut(result));
     return 0;

@@ -47,7 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
   const choice = registryChoice(values, io.env, COMMAND);
-  const access = await githubAccessFromEnv(io.env);
+  const access = await githubAccessFromEnv(io.env, io.signal);
   const fullName = `${target.owner}/${target.repo}`;
   assertResettableSandbox(fullName, await resolveInRegistry(choice, access, io.cwd, fullName));
 
@@ -56,7 +56,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     repositories: [target.repo],
     permissions: { issues: "write", contents: "read" },
   });
-  const github = createGitHub({ baseUrl: access.baseUrl, auth: token });
+  const github = createGitHub({ baseUrl: access.baseUrl, auth: token, signal: io.signal });
   const report = await resetSandbox(github, target, {
     dryRun,
     comment:

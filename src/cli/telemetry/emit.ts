@@ -1,10 +1,12 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { UsageError } from "../../errors.js";
+import { type Problem, UsageError, ValidationError } from "../../errors.js";
+import { checkEngineResult } from "../../telemetry/check-record.js";
 import { buildEnvelope, type TelemetrySource } from "../../telemetry/envelope.js";
 import { emitRecord } from "../../telemetry/emit-engine.js";
 import { isValidCorrelationId, isValidEngineName } from "../../telemetry/record-path.js";
-import { failureOutcome, resultFileOutcome, type ResultOutcome } from "../../telemetry/result-outcome.js";
+import { resultFileOutcome, resultOutcome, type ResultOutcome } from "../../telemetry/result-outcome.js";
+import { jsonErrorOffset, lineAndColumn } from "../../util/json-error-offset.js";
 import { parseCommandArgs, requireFlag } from "../args.js";
 import type { CliIO } from "../command.js";
 import { repoFlag, telemetryGitHub } from "./telemetry-github.js";
@@ -50,14 +52,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const resultFile = requireFlag(values.result, "result", COMMAND);
   const job = values.job?.trim() || engine;
 
-  const { outcome, producedAt } = await readOutcome(
-    resolve(io.cwd, resultFile),
-    resultFile,
-    engine,
-    engineRef,
-  );
-  const generatedAt =
-    values["generated-at"] !== undefined ? parseTime(values["generated-at"]) : (producedAt ?? new Date());
+  const generatedAt = runTime(values["generated-at"], io.env);
+  const outcome = await readOutcome(resolve(io.cwd, resultFile), resultFile, engine, engineRef);
   const record = buildEnvelope({
     generated_at: generatedAt,
     correlation_id: correlationId,
@@ -70,11 +66,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     details: outcome.details,
   });
 
-  const github = await telemetryGitHub(io.env);
+  const github = await telemetryGitHub(io.env, io.signal);
   const result = await emitRecord(
     github,
     { telemetry_repo: `${telemetryRepo.owner}/${telemetryRepo.repo}`, record },
     {
+      signal: io.signal,
       onRetry: (event) =>
         io.stderr(
           `retrying telemetry write in ${event.waitMs} ms (attempt ${event.attempt}: ${event.status ?? "no answer"}, ${event.cause})\n`,
@@ -90,36 +87,71 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 /**
- * Reads the result file. Its modification time is the record's `generated_at`, so emitting the same
- * result again (after a crash, a kill, a lost answer) produces the same bytes and is idempotent.
+ * Reads the result file. A file that is missing or empty means the engine wrote no result: that is
+ * the engine's failure, recorded as an ok=false record. A file with content that is not UTF-8 JSON
+ * of the engine result's shape is refused (exit 2) before anything is written, and the error names
+ * the file and the position but never quotes the content: it may be anything, a token included.
  */
 async function readOutcome(
   path: string,
   shown: string,
   engine: string,
   engineRef: string,
-): Promise<{ outcome: ResultOutcome; producedAt?: Date }> {
-  let bytes: Uint8Array | undefined;
-  let producedAt: Date | undefined;
+): Promise<ResultOutcome> {
+  const stub = { engine_name: engine, version: engineRef };
+  let bytes: Uint8Array;
   try {
-    producedAt = (await stat(path)).mtime;
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") {
-      return {
-        outcome: failureOutcome(
-          { engine_name: engine, version: engineRef },
-          `result file ${shown} cannot be read: ${code ?? (error as Error).message}`,
-          "result.readable",
-        ),
-      };
-    }
+    if (code === "ENOENT") return resultFileOutcome({ ...stub, file: shown, bytes: undefined });
+    throw new UsageError(`cannot read the result file ${shown}${code ? ` (${code})` : ""}`, {
+      hint: "pass --result the engine's result JSON file",
+      cause: error,
+    });
   }
-  return {
-    outcome: resultFileOutcome({ file: shown, bytes, engine_name: engine, version: engineRef }),
-    producedAt,
-  };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw refused(shown, [{ path: "", file: shown, message: "is not UTF-8 text" }]);
+  }
+  if (text.trim() === "") return resultFileOutcome({ ...stub, file: shown, bytes: text });
+  const offset = jsonErrorOffset(text);
+  if (offset !== undefined) {
+    const { line, col } = lineAndColumn(text, offset);
+    throw refused(shown, [{ path: "", file: shown, line, col, message: "is not valid JSON here" }]);
+  }
+  const value: unknown = JSON.parse(text);
+  const problems = checkEngineResult(value);
+  if (problems.length > 0)
+    throw refused(
+      shown,
+      problems.map((problem) => ({ ...problem, file: shown })),
+    );
+  return resultOutcome(value, stub, `result file ${shown}`);
+}
+
+function refused(shown: string, problems: Problem[]): ValidationError {
+  return new ValidationError(
+    `the result file ${shown} is not an engine result; nothing was written`,
+    problems,
+    {
+      hint: "pass the JSON the engine wrote: { tool, version, ok, summary, checks, actions } (DESIGN §5.5)",
+    },
+  );
+}
+
+/**
+ * The record's `generated_at`: `--generated-at`, else `TASK_ASSISTANT_GENERATED_AT` (a workflow sets
+ * it once per run), else now. Never the result file's modification time: rewriting the file must not
+ * change the record, so emitting the same run again stays idempotent.
+ */
+function runTime(flag: string | undefined, env: CliIO["env"]): Date {
+  if (flag !== undefined) return parseTime(flag, "--generated-at");
+  const fromEnv = env.TASK_ASSISTANT_GENERATED_AT?.trim();
+  if (fromEnv) return parseTime(fromEnv, "TASK_ASSISTANT_GENERATED_AT");
+  return new Date();
 }
 
 /** Where the run happened: GitHub Actions (`GITHUB_ACTIONS=true`) or a local command line. */
@@ -144,10 +176,10 @@ export function sourceFromEnv(
   return { runner: "local", workflow: `engine-${engine}`, job };
 }
 
-function parseTime(text: string): Date {
+function parseTime(text: string, where: string): Date {
   const instant = new Date(text);
   if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    throw new UsageError(`--generated-at ${JSON.stringify(text)} is not an ISO 8601 time`, {
+    throw new UsageError(`${where} ${JSON.stringify(text)} is not an ISO 8601 time`, {
       hint: "write e.g. 2026-11-21T22:37:56.123Z",
     });
   }

@@ -32,7 +32,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
   const entries = readRecordsFromApi(
-    await telemetryGitHub(io.env),
+    await telemetryGitHub(io.env, io.signal),
     { repo: `${repo.owner}/${repo.repo}`, ...(values.ref ? { ref: values.ref } : {}) },
     { ...(target ? { target } : {}), ...(values.since ? { since: values.since } : {}) },
   );

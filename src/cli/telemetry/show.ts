@@ -1,4 +1,5 @@
-import { formatProblem, UsageError } from "../../errors.js";
+import { ExternalError, formatProblem, UsageError } from "../../errors.js";
+import { requestFailure } from "../../github/request-failure.js";
 import { classifyRecordFile } from "../../telemetry/classify-record-file.js";
 import { parseRecordPath } from "../../telemetry/record-path.js";
 import { parseCommandArgs } from "../args.js";
@@ -25,7 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "record paths look like telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine>.json",
     });
   }
-  const github = await telemetryGitHub(io.env);
+  const github = await telemetryGitHub(io.env, io.signal);
   let data: unknown;
   try {
     ({ data } = await github.rest.repos.getContent({
@@ -35,12 +36,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       ...(values.ref ? { ref: values.ref } : {}),
     }));
   } catch (error) {
-    if ((error as { status?: number }).status === 404) {
-      throw new UsageError(`no record at ${path} in ${repo.owner}/${repo.repo}`, {
-        hint: `list what is there with \`task-assistant telemetry list --repo ${repo.owner}/${repo.repo}\``,
+    if (isRequestStatus(error, 404)) {
+      throw new ExternalError(`no record at ${path} in ${repo.owner}/${repo.repo} (HTTP 404)`, {
+        status: 404,
+        hint: `list what is there with \`task-assistant telemetry list --repo ${repo.owner}/${repo.repo}\`; a token that cannot read the repository also gets 404`,
+        cause: error,
       });
     }
-    throw error;
+    throw requestFailure(error) ?? error;
   }
   const file = data as { type?: string; content?: string; encoding?: string; sha?: string };
   if (file.type !== "file" || file.sha === undefined) {
@@ -58,4 +61,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     for (const problem of entry.problems) io.stderr(`warning: ${formatProblem(problem)}\n`);
   }
   return 0;
+}
+
+function isRequestStatus(error: unknown, status: number): boolean {
+  return (
+    error instanceof Error &&
+    error.name === "HttpError" &&
+    (error as { status?: unknown; response?: unknown }).status === status &&
+    (error as { response?: unknown }).response !== undefined
+  );
 }

@@ -7,9 +7,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * The Octokit client telemetry commands use: base URL from `GITHUB_API_URL` (else the running local
  * GitHub), token from `GITHUB_TOKEN` or `GH_TOKEN` (the local GitHub's admin token when none is set
- * and the endpoint is the local GitHub).
+ * and the endpoint is the local GitHub). Its requests end when `signal` is aborted.
  */
-export async function telemetryGitHub(env: Env): Promise<GitHub> {
+export async function telemetryGitHub(env: Env, signal?: AbortSignal): Promise<GitHub> {
   const endpoint = await resolveApiEndpoint(env);
   const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim() || endpoint.adminToken;
   if (!token) {
@@ -17,7 +17,7 @@ export async function telemetryGitHub(env: Env): Promise<GitHub> {
       hint: "set GITHUB_TOKEN (or GH_TOKEN) to a token that can write the telemetry repository's contents",
     });
   }
-  return createGitHub({ baseUrl: endpoint.apiUrl, auth: token });
+  return createGitHub({ baseUrl: endpoint.apiUrl, auth: token, signal });
 }
 
 /** `owner/name` from a flag, or a UsageError naming the flag. */

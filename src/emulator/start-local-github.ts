@@ -62,6 +62,12 @@ export interface LocalGitHubOptions {
   verifyDurability?: boolean;
   /** Journal size (bytes) past which it is compacted into the snapshot; default 1 MiB or the snapshot's size. */
   compactBytes?: number;
+  /**
+   * fsync journal lines and snapshots before acknowledging a write (default: on for a given
+   * `stateDir`, off for the temporary one, which nothing can restart on). Off, an acknowledged write
+   * is still in the journal and survives `kill -9`, but not a power cut.
+   */
+  sync?: boolean;
 }
 
 export interface LocalGitHub {
@@ -101,7 +107,10 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
   const stats = new Stats(() => clock.now());
   const faults = new Faults(options.random);
   const rateLimiter = new RateLimiter(() => state.limits);
-  const persistence = new Persistence(stateDir, state, loaded, { compactBytes: options.compactBytes });
+  const persistence = new Persistence(stateDir, state, loaded, {
+    compactBytes: options.compactBytes,
+    sync: options.sync ?? !ephemeral,
+  });
   const router = createRouter();
   const emu: Emulator = {
     state,

@@ -11,6 +11,12 @@ export { loadState } from "./state-files.js";
 export interface PersistenceOptions {
   /** Compact into the snapshot once the journal holds this many bytes, or more than the snapshot. */
   compactBytes?: number;
+  /**
+   * fsync each journal line and snapshot before acknowledging (default true). Without it a write is
+   * still in the journal before its response, which survives the process being killed but not the
+   * machine losing power.
+   */
+  sync?: boolean;
 }
 
 interface Waiter {
@@ -42,6 +48,7 @@ export class Persistence {
   private journalBytes = 0;
   private snapshotBytes = 0;
   private readonly compactBytes: number;
+  private readonly sync: boolean;
 
   constructor(
     private readonly stateDir: string,
@@ -51,6 +58,7 @@ export class Persistence {
   ) {
     this.seq = loaded?.journalSeq ?? 0;
     this.compactBytes = options.compactBytes ?? 1024 * 1024;
+    this.sync = options.sync ?? true;
     state.onChange((repo) => {
       if (this.dirty !== "all") {
         if (repo) this.dirty.add(repo.id);
@@ -123,7 +131,7 @@ export class Persistence {
     const journal = await this.openJournal();
     try {
       await journal.write(line);
-      await journal.datasync();
+      if (this.sync) await journal.datasync();
     } catch (error) {
       // Cut a partial line off, so later lines never follow a damaged one.
       await journal.truncate(this.journalBytes).catch(() => {});
@@ -143,10 +151,10 @@ export class Persistence {
     // A private copy of exactly what was written: later diffs compare against it.
     const shadow = new StateShadow(JSON.parse(text) as StateSnapshot);
     await mkdir(this.stateDir, { recursive: true });
-    await writeFileDurably(this.stateDir, SNAPSHOT_FILE, text);
+    await writeFileDurably(this.stateDir, SNAPSHOT_FILE, text, this.sync);
     const journal = await this.openJournal();
     await journal.truncate(0);
-    await journal.datasync();
+    if (this.sync) await journal.datasync();
     this.journalBytes = 0;
     this.snapshotBytes = text.length;
     this.shadow = shadow;
@@ -155,7 +163,7 @@ export class Persistence {
   private async openJournal(): Promise<FileHandle> {
     if (!this.journal) {
       this.journal = await open(join(this.stateDir, JOURNAL_FILE), "a", 0o600);
-      await syncDirectory(this.stateDir);
+      if (this.sync) await syncDirectory(this.stateDir);
       this.journalBytes = (await this.journal.stat()).size;
     }
     return this.journal;

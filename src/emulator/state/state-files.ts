@@ -95,20 +95,21 @@ export async function loadState(stateDir: string): Promise<StateSnapshot | undef
 
 /**
  * Replaces `file` with `text` so that a crash leaves the old or the new content, never a mix, and
- * the new content is on disk when this resolves: temporary file, fsync, rename, fsync of the directory.
+ * (with `sync`) the new content is on disk when this resolves: temporary file, fsync, rename, fsync
+ * of the directory.
  */
-export async function writeFileDurably(dir: string, name: string, text: string): Promise<void> {
+export async function writeFileDurably(dir: string, name: string, text: string, sync = true): Promise<void> {
   const file = join(dir, name);
   const temp = `${file}.${process.pid}.tmp`;
   const handle = await open(temp, "w", 0o600);
   try {
     await handle.writeFile(text);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temp, file);
-  await syncDirectory(dir);
+  if (sync) await syncDirectory(dir);
 }
 
 export async function syncDirectory(dir: string): Promise<void> {

@@ -5,7 +5,10 @@
  *      bare `node:http` server answering the same pre-serialised bytes, requests alternating between
  *      the two over one keep-alive client (target: median ≤ 3× the bare server);
  *   2. resident memory of a local GitHub seeded with 100,000 issues, in a child process of its own
- *      (target ≤ 400 MB), with the same child's baseline before seeding printed beside it.
+ *      (target ≤ 400 MB), with the same child's baseline before seeding printed beside it;
+ *   3. the cost of a write (`POST /repos/o/r/issues`): median latency one at a time, and creates/s
+ *      with 16 clients at once, on a state dir with fsync (the default for a given `stateDir`) beside
+ *      the same without fsync, on an empty repository and on one of 10,000 issues.
  */
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -13,6 +16,8 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { startLocalGitHub } from "../src/emulator/start-local-github.js";
 import type { SeedDocument } from "../src/emulator/start-local-github.js";
 
@@ -164,9 +169,67 @@ async function memory(): Promise<void> {
   console.log(`   target ≤ 400 MB: ${rss <= 400 * 1024 * 1024 ? "met" : "NOT met"}`);
 }
 
+const WRITES_SEQUENTIAL = 200;
+const WRITES_CONCURRENT = 800;
+const WRITERS = 16;
+
+async function create(url: string, title: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/repos/o/r/issues`, {
+    method: "POST",
+    headers: { authorization: `token ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ title, labels: ["phase-1"] }),
+  });
+  await response.arrayBuffer();
+  if (response.status !== 201) throw new Error(`create answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/** Median create latency one at a time, and creates/s with WRITERS clients, on a fresh state dir. */
+async function writeCost(issues: number, sync: boolean): Promise<{ median: number; perSecond: number }> {
+  const stateDir = await mkdtemp(join(tmpdir(), "bench-local-github-"));
+  const seed = seedWith(issues);
+  seed.limits = { content_creation_per_minute: 10_000_000, content_creation_per_hour: 10_000_000 };
+  // `sync` is this server's own option; a server without it (an older one) simply ignores it.
+  const github = await startLocalGitHub({ seed, stateDir, ...{ sync } });
+  try {
+    const latencies: number[] = [];
+    for (let index = 0; index < WRITES_SEQUENTIAL; index += 1)
+      latencies.push(await create(github.url, `s${index}`));
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async () => {
+        while (next < WRITES_CONCURRENT) await create(github.url, `c${(next += 1)}`);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { median: median(latencies), perSecond: WRITES_CONCURRENT / seconds };
+  } finally {
+    await github.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function writes(): Promise<void> {
+  console.log(
+    `3. POST /repos/o/r/issues: median of ${WRITES_SEQUENTIAL} one at a time; creates/s of ${WRITES_CONCURRENT} from ${WRITERS} clients`,
+  );
+  for (const issues of [0, LATENCY_ISSUES]) {
+    const durable = await writeCost(issues, true);
+    const unsynced = await writeCost(issues, false);
+    console.log(
+      `   ${`repository of ${issues.toLocaleString("en")} issues`.padEnd(28)} fsync: median ${durable.median.toFixed(2)} ms, ${durable.perSecond.toFixed(0)}/s   no fsync: median ${unsynced.median.toFixed(2)} ms, ${unsynced.perSecond.toFixed(0)}/s`,
+    );
+  }
+}
+
 if (process.argv.includes("--memory-child")) {
   await memoryChild();
+} else if (process.argv.includes("--writes-only")) {
+  await writes();
 } else {
   await latency();
   if (!process.argv.includes("--latency-only")) await memory();
+  await writes();
 }

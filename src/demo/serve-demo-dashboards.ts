@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { GitHub } from "../github/octokit.js";
 import { escapeHtml } from "../dashboard/escape-html.js";
+import { guardRequestHandler, limitServer, parseRequestTarget } from "../util/guard-http-server.js";
 
 export interface DemoDashboardServer {
   url: string;
@@ -26,50 +27,49 @@ export async function serveDemoDashboards(options: {
   port: number;
 }): Promise<DemoDashboardServer> {
   const { github, orgs, telemetryName } = options;
-  const server = createServer((request, response) => {
-    void (async () => {
-      const path = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-      if (request.method !== "GET") {
-        response.writeHead(405, { allow: "GET" }).end();
-        return;
-      }
-      if (path === "/") {
-        response
-          .writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" })
-          .end(orgList(orgs));
-        return;
-      }
-      const match = /^\/([^/]+)\/(.*)$/.exec(path);
-      const org = match?.[1];
-      const file = match?.[2] === "" ? "index.html" : match?.[2];
-      const type = file === undefined ? undefined : TYPES[file.slice(file.lastIndexOf("."))];
-      if (
-        org === undefined ||
-        !orgs.includes(org) ||
-        file === undefined ||
-        type === undefined ||
-        file.split("/").includes("..")
-      ) {
-        response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-        return;
-      }
-      try {
-        const { data } = await github.rest.repos.getContent({
-          owner: org,
-          repo: telemetryName,
-          path: `${DASHBOARD_ROOT}/${file}`,
-          mediaType: { format: "raw" },
-        });
-        response
-          .writeHead(200, { "content-type": type, "cache-control": "no-store" })
-          .end(data as unknown as string);
-      } catch {
-        response
-          .writeHead(404, { "content-type": "text/plain" })
-          .end(`${org} has no published ${file} yet\n`);
-      }
-    })();
+  // A request it cannot parse gets 400; nothing a client sends stops it (or the demo around it).
+  const handler = guardRequestHandler(async (request, response) => {
+    request.resume();
+    const path = decodeURIComponent(parseRequestTarget(request.url, "http://127.0.0.1").pathname);
+    if (request.method !== "GET") {
+      response.writeHead(405, { allow: "GET" }).end();
+      return;
+    }
+    if (path === "/") {
+      response
+        .writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" })
+        .end(orgList(orgs));
+      return;
+    }
+    const match = /^\/([^/]+)\/(.*)$/.exec(path);
+    const org = match?.[1];
+    const file = match?.[2] === "" ? "index.html" : match?.[2];
+    const type = file === undefined ? undefined : TYPES[file.slice(file.lastIndexOf("."))];
+    if (
+      org === undefined ||
+      !orgs.includes(org) ||
+      file === undefined ||
+      type === undefined ||
+      file.split("/").includes("..")
+    ) {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
+    try {
+      const { data } = await github.rest.repos.getContent({
+        owner: org,
+        repo: telemetryName,
+        path: `${DASHBOARD_ROOT}/${file}`,
+        mediaType: { format: "raw" },
+      });
+      response
+        .writeHead(200, { "content-type": type, "cache-control": "no-store" })
+        .end(data as unknown as string);
+    } catch {
+      response.writeHead(404, { "content-type": "text/plain" }).end(`${org} has no published ${file} yet\n`);
+    }
   });
+  const server = limitServer(createServer(handler));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolve());

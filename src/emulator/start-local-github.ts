@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../util/clock.js";
+import { guardRequestHandler, limitServer, parseRequestTarget } from "../util/guard-http-server.js";
 import { adminAccount } from "./auth/principal.js";
 import { handleGitHttp, GIT_PATH } from "./git/git-http.js";
 import { GitStore } from "./git/git-store.js";
@@ -20,8 +21,9 @@ import type { SeedResult } from "./seed/seed-types.js";
 import type { SeedInput } from "./seed/validate-seed.js";
 import { createSettableClock, type SettableClock } from "./settable-clock.js";
 import { EmulatorState } from "./state/emulator-state.js";
-import { loadSnapshot, Persistence } from "./state/persistence.js";
-import type { Limits } from "./state/types.js";
+import { loadState, Persistence } from "./state/persistence.js";
+import { StateShadow } from "./state/state-shadow.js";
+import type { Limits, StateSnapshot } from "./state/types.js";
 
 export type { ObservedExchange } from "./http/rest-pipeline.js";
 export type { SeedDocument, SeedResult } from "./seed/seed-types.js";
@@ -34,8 +36,9 @@ export interface LocalGitHubOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
   /**
-   * Where state (`state.json`) and the bare git repositories (`repos/`) live. A restarted server on
-   * the same directory has everything it had. Absent: a temporary directory removed by `stop()`.
+   * Where state (`state.json` and `state.journal`) and the bare git repositories (`repos/`) live.
+   * Every acknowledged write is on disk before its response, so a server restarted on the same
+   * directory, even after `kill -9` or a power cut, has every write it acknowledged. Absent: a temporary directory removed by `stop()`.
    */
   stateDir?: string;
   /** Applied after start (after any persisted state is loaded): a document, or YAML/JSON text. */
@@ -52,6 +55,19 @@ export interface LocalGitHubOptions {
   observe?: (exchange: ObservedExchange) => void;
   /** Source of randomness for fault probabilities (default Math.random). */
   random?: () => number;
+  /**
+   * On `stop()`, first replay the state dir as a restart would and fail if it differs from the
+   * running state (tests turn this on, so every scenario also checks that nothing escaped the journal).
+   */
+  verifyDurability?: boolean;
+  /** Journal size (bytes) past which it is compacted into the snapshot; default 1 MiB or the snapshot's size. */
+  compactBytes?: number;
+  /**
+   * fsync journal lines and snapshots before acknowledging a write (default: on for a given
+   * `stateDir`, off for the temporary one, which nothing can restart on). Off, an acknowledged write
+   * is still in the journal and survives `kill -9`, but not a power cut.
+   */
+  sync?: boolean;
 }
 
 export interface LocalGitHub {
@@ -69,7 +85,7 @@ export interface LocalGitHub {
   clock: SettableClock;
   /** Applies another seed (same as `POST /_emulator/seed`). */
   seed: (seed: SeedInput) => Promise<SeedResult>;
-  /** Stops serving, writes the final snapshot, and removes a temporary state dir. */
+  /** Stops serving, compacts the journal into the snapshot, and removes a temporary state dir. */
   stop: () => Promise<void>;
 }
 
@@ -83,14 +99,18 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
   const ephemeral = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "local-github-")));
   await mkdir(join(stateDir, "repos"), { recursive: true });
-  const state = new EmulatorState(await loadSnapshot(stateDir), options.adminToken);
+  const loaded = await loadState(stateDir);
+  const state = new EmulatorState(loaded, options.adminToken);
   Object.assign(state.limits, options.limits);
   adminAccount(state);
   const clock = createSettableClock(options.clock);
   const stats = new Stats(() => clock.now());
   const faults = new Faults(options.random);
   const rateLimiter = new RateLimiter(() => state.limits);
-  const persistence = new Persistence(stateDir, state);
+  const persistence = new Persistence(stateDir, state, loaded, {
+    compactBytes: options.compactBytes,
+    sync: options.sync ?? !ephemeral,
+  });
   const router = createRouter();
   const emu: Emulator = {
     state,
@@ -100,20 +120,38 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     locks: new KeyedMutex(),
     rateLimiter,
   };
-  const pipeline = { emu, router, faults, stats, observe: options.observe };
+  const pipeline = {
+    emu,
+    router,
+    faults,
+    stats,
+    observe: options.observe,
+    durable: () => persistence.commit(),
+  };
   const admin = { emu, faults, stats, rateLimiter, persistence };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", emu.baseUrl);
-    let handling: Promise<void>;
-    if (url.pathname.startsWith("/_emulator/")) handling = handleAdmin(admin, req, res, url);
-    else if (GIT_PATH.test(url.pathname)) handling = handleGitHttp(emu, stats, req, res, url);
-    else handling = handleRest(pipeline, req, res, url);
-    handling.catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end(`internal error: ${(error as Error).message}\n`);
-    });
-  });
+  const handler = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseRequestTarget(req.url, emu.baseUrl);
+    if (url.pathname.startsWith("/_emulator/")) return handleAdmin(admin, req, res, url);
+    if (GIT_PATH.test(url.pathname)) return handleGitHttp(emu, stats, req, res, url);
+    return handleRest(pipeline, req, res, url);
+  };
+  const server = limitServer(
+    createServer(
+      guardRequestHandler(handler, {
+        errorBody: (status, message) => ({
+          contentType: "application/json; charset=utf-8",
+          body: JSON.stringify({
+            message,
+            documentation_url: "https://docs.github.com/rest",
+            status: String(status),
+          }),
+        }),
+      }),
+    ),
+    // A push of a large repository is one request: give it time, but not forever.
+    { headersTimeoutMs: 20_000, requestTimeoutMs: 300_000 },
+  );
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -130,15 +168,26 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
       server.close(() => resolve());
       server.closeAllConnections();
     });
-    await persistence.flush();
+    let problem: Error | undefined;
+    if (options.verifyDurability) {
+      await persistence.commit();
+      const missing = new StateShadow((await loadState(stateDir)) as StateSnapshot).diff(state, "all");
+      if (missing) {
+        problem = new Error(
+          `the state dir lacks changes the server made: ${JSON.stringify(missing).slice(0, 2000)}`,
+        );
+      }
+    }
+    await persistence.close();
     if (ephemeral) await rm(stateDir, { recursive: true, force: true });
+    if (problem) throw problem;
   };
 
   let seeded: SeedResult | undefined;
   try {
     if (options.seed !== undefined) seeded = await applySeed(emu, options.seed, options.seedFile);
-    persistence.schedule();
-    await persistence.flush();
+    // The first snapshot: it holds what was loaded and seeded, and empties the journal.
+    await persistence.compact();
   } catch (error) {
     await stop();
     throw error;
@@ -154,7 +203,7 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     clock,
     seed: async (seed) => {
       const result = await applySeed(emu, seed);
-      await persistence.flush();
+      await persistence.compact();
       return result;
     },
     stop,

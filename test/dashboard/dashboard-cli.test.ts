@@ -9,6 +9,7 @@ import { reportError } from "../../src/cli/report-error.js";
 import { captureIO } from "../../src/cli/test-io.js";
 import { emitRecord } from "../../src/telemetry/emit-engine.js";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
+import { sendMalformedRequests, survivalProblems } from "../support/malformed-requests.js";
 import { aRecord } from "./a-record.js";
 
 let server: TestGitHub;
@@ -140,6 +141,36 @@ describe("task-assistant dashboard serve", () => {
     interrupt();
     expect(await serving).toBe(0);
     expect(await head()).toBe(before);
+  });
+
+  it("as a process, answers malformed requests with 4xx and keeps serving", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/bin.ts", "dashboard", "serve", "--repo", "acme/telemetry"],
+      { cwd: root, env: { ...env(), HOME: dir }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    let out = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      child.on("close", () => reject(new Error(`serve exited before serving: ${out}`)));
+    });
+    const report = await sendMalformedRequests(url, {
+      healthPath: "/index.html",
+      paths: ["/index.html", "/"],
+    });
+    expect(survivalProblems(report)).toEqual([]);
+    const outcome = (name: string) => report.results.find((result) => result.name === name)?.outcome;
+    expect([outcome("GET /%"), outcome("GET /%E0%A4%A (truncated UTF-8 escape)"), outcome("GET //")]).toEqual(
+      [400, 400, 404],
+    );
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
   });
 
   it.each([

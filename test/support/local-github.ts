@@ -66,6 +66,7 @@ export async function startTestGitHub(
   ];
   if (observe) observers.push(observe);
   const server = await startLocalGitHub({
+    verifyDurability: true,
     ...serverOptions,
     host: "127.0.0.1",
     seed,

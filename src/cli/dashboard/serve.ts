@@ -5,6 +5,7 @@ import { join, normalize, sep } from "node:path";
 import { buildAndPublish } from "../../dashboard/build-and-publish.js";
 import { UsageError } from "../../errors.js";
 import { systemClock } from "../../util/clock.js";
+import { guardRequestHandler, limitServer, parseRequestTarget } from "../../util/guard-http-server.js";
 import { parseCommandArgs, requireFlag } from "../args.js";
 import type { CliIO } from "../command.js";
 import { describeBuild } from "./describe-build.js";
@@ -58,31 +59,34 @@ const TYPES: Record<string, string> = {
   ".json": "application/json; charset=utf-8",
 };
 
-/** Serves the built files read-only on 127.0.0.1; nothing outside `dir` can be reached. */
+/**
+ * Serves the built files read-only on 127.0.0.1; nothing outside `dir` can be reached. A request it
+ * cannot parse gets 400, and nothing a client sends can stop it serving.
+ */
 export function serveDirectory(dir: string, port: number): Promise<Server> {
-  const server = createServer((request, response) => {
-    void (async () => {
-      const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-      const relative = normalize(pathname === "/" ? "index.html" : pathname.replace(/^\/+/, ""));
-      const type = TYPES[relative.slice(relative.lastIndexOf("."))];
-      if (
-        request.method !== "GET" ||
-        relative.startsWith("..") ||
-        relative.includes(`${sep}..`) ||
-        type === undefined ||
-        relative === "state.json"
-      ) {
-        response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-        return;
-      }
-      try {
-        const body = await readFile(join(dir, relative));
-        response.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
-      } catch {
-        response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-      }
-    })();
+  const handler = guardRequestHandler(async (request, response) => {
+    request.resume();
+    const pathname = decodeURIComponent(parseRequestTarget(request.url, "http://127.0.0.1").pathname);
+    const relative = normalize(pathname === "/" ? "index.html" : pathname.replace(/^\/+/, ""));
+    const type = TYPES[relative.slice(relative.lastIndexOf("."))];
+    if (
+      request.method !== "GET" ||
+      relative.startsWith("..") ||
+      relative.includes(`${sep}..`) ||
+      type === undefined ||
+      relative === "state.json"
+    ) {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
+    try {
+      const body = await readFile(join(dir, relative));
+      response.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+    } catch {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    }
   });
+  const server = limitServer(createServer(handler));
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve(server));

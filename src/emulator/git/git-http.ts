@@ -6,6 +6,9 @@ import { HttpError } from "../http/http-error.js";
 import type { Stats } from "../http/stats.js";
 import type { Emulator } from "../routes/route-types.js";
 
+/** GitHub refuses pushes over 2 GiB; so does this server, before reading them. */
+const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
+
 /** `/<owner>/<repo>.git/...`: the paths git's smart HTTP protocol uses. */
 export const GIT_PATH = /^\/([^/]+)\/([^/]+?)\.git(\/.*)?$/;
 
@@ -33,6 +36,11 @@ export async function handleGitHttp(
   const service = rest === "/info/refs" ? url.searchParams.get("service") : rest.replace(/^\//, "");
   if (service !== "git-upload-pack" && service !== "git-receive-pack") {
     deny(res, 403, "Only git's smart HTTP protocol is served here.");
+    return;
+  }
+  if (Number(req.headers["content-length"] ?? 0) > MAX_REQUEST_BYTES) {
+    req.resume();
+    deny(res, 413, "Request too large: at most 2 GiB.");
     return;
   }
   const write = service === "git-receive-pack";

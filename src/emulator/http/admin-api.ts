@@ -6,6 +6,7 @@ import type { Emulator } from "../routes/route-types.js";
 import { applySeed } from "../seed/apply-seed.js";
 import type { Persistence } from "../state/persistence.js";
 import { parseFaultSpec, type Faults } from "./faults.js";
+import { HttpError } from "./http-error.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { readBody } from "./rest-pipeline.js";
 import type { Stats } from "./stats.js";
@@ -41,9 +42,13 @@ export async function handleAdmin(api: AdminApi, req: IncomingMessage, res: Serv
       reply = problem(401, "Bad credentials: the admin API takes the local GitHub's admin token");
     } else {
       reply = await route(api, req, url, await readBody(req));
+      // A change is acknowledged only once it is durable, as on the REST API.
+      if (req.method !== "GET") await api.persistence.commit();
     }
   } catch (error) {
-    if (error instanceof ValidationError) {
+    if (error instanceof HttpError) {
+      reply = problem(error.status, error.message);
+    } else if (error instanceof ValidationError) {
       reply = problem(422, error.message, { errors: error.problems });
     } else if (error instanceof SyntaxError) {
       reply = problem(400, `Problems parsing JSON: ${error.message}`);
@@ -68,7 +73,7 @@ async function route(api: AdminApi, req: IncomingMessage, url: URL, raw: Buffer)
       const text = raw.toString("utf8");
       const input = contentType.includes("json") ? (JSON.parse(text) as object) : text;
       const result = await applySeed(emu, input);
-      await api.persistence.flush();
+      await api.persistence.compact();
       return { status: 200, body: result };
     }
     case "GET /_emulator/stats":
@@ -101,7 +106,7 @@ async function route(api: AdminApi, req: IncomingMessage, url: URL, raw: Buffer)
     case "POST /_emulator/tokens":
       return mintToken(api, parseJsonBody(raw));
     case "POST /_emulator/snapshot":
-      await api.persistence.flush();
+      await api.persistence.compact();
       return { status: 204 };
     default:
       return problem(404, `no admin endpoint ${key}`, {

@@ -25,31 +25,44 @@ export interface RestPipeline {
   faults: Faults;
   stats: Stats;
   observe?: (exchange: ObservedExchange) => void;
+  /** Resolves once every change made so far is on disk; a write is answered only after it. */
+  durable: () => Promise<void>;
 }
 
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
 const DOCS = "https://docs.github.com/rest";
 
-/** The request body; requests that announce none (a plain GET) are not read through a stream at all. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The request body; requests that announce none (a plain GET) are not read through a stream at all.
+ * A body over the cap is refused (413) as soon as it is announced or reached, and one the client
+ * stops sending part-way (400) settles the promise rather than leaving it pending.
+ */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
     req.resume();
     return Promise.resolve(EMPTY);
+  }
+  if (Number(req.headers["content-length"]) > maxBytes) {
+    req.resume();
+    return Promise.reject(new HttpError(413, `Request body too large (at most ${maxBytes} bytes)`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, "Request body too large"));
+      if (size > maxBytes) {
+        reject(new HttpError(413, `Request body too large (at most ${maxBytes} bytes)`));
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("error", () => reject(new HttpError(400, "Problems reading the request body")));
+    req.on("close", () => {
+      if (!req.complete) reject(new HttpError(400, "The request body ended early"));
+    });
   });
 }
 
@@ -172,7 +185,16 @@ export async function handleRest(
   } catch (error) {
     reply = errorReply(error);
   }
-  if (handled && method !== "GET") invalidate(emu, match?.params ?? {});
+  if (handled && method !== "GET") {
+    invalidate(emu, match?.params ?? {});
+    try {
+      await pipeline.durable();
+    } catch (error) {
+      reply = errorReply(
+        new HttpError(503, `The change could not be stored: ${(error as Error).message}. Try again.`),
+      );
+    }
+  }
 
   const headers: Record<string, string> = {
     "content-type": "application/json; charset=utf-8",

@@ -31,7 +31,7 @@ export class EmulatorState {
   private readonly installationsById = new Map<number, Installation>();
   private readonly tokensByValue = new Map<string, TokenRecord>();
   private readonly caches = new Map<number, RepoCache>();
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(repo?: Repo) => void> = [];
 
   constructor(snapshot?: StateSnapshot, adminToken?: string) {
     this.adminToken = adminToken ?? snapshot?.adminToken ?? `emu_admin_${randomBytes(20).toString("hex")}`;
@@ -52,15 +52,21 @@ export class EmulatorState {
     return id;
   }
 
+  /** The id `nextId()` will hand out next (persisted, so ids are never reused after a restart). */
+  peekNextId(): number {
+    return this.nextIdValue;
+  }
+
   /** Records that something changed: ETags move on, render caches drop, a snapshot is scheduled. */
   changed(repo?: Repo): void {
     this.revision += 1;
     if (repo) this.caches.delete(repo.id);
     else this.caches.clear();
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(repo);
   }
 
-  onChange(listener: () => void): void {
+  /** `listener(repo)` after every change: `repo` is the one repository that changed, or undefined for any. */
+  onChange(listener: (repo?: Repo) => void): void {
     this.listeners.push(listener);
   }
 
@@ -166,6 +172,10 @@ export class EmulatorState {
     return this.tokensByValue.get(value);
   }
 
+  tokens(): TokenRecord[] {
+    return [...this.tokensByValue.values()];
+  }
+
   /** Forgets installation tokens that expired before `now`, so snapshots do not grow without bound. */
   pruneExpiredTokens(now: number): void {
     for (const [value, token] of this.tokensByValue) {
@@ -182,7 +192,7 @@ export class EmulatorState {
       repos: this.repos(),
       apps: this.apps(),
       installations: this.installations(),
-      tokens: [...this.tokensByValue.values()],
+      tokens: this.tokens(),
       limits: this.limits,
       appliedSeeds: this.appliedSeeds,
     };

@@ -1,90 +1,171 @@
-import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { EmulatorState } from "./emulator-state.js";
+import type { JournalRecord } from "./journal-record.js";
+import { JOURNAL_FILE, SNAPSHOT_FILE, syncDirectory, writeFileDurably } from "./state-files.js";
+import { StateShadow, type DirtyRepos } from "./state-shadow.js";
 import type { StateSnapshot } from "./types.js";
 
-const SNAPSHOT_FILE = "state.json";
+export { loadState } from "./state-files.js";
 
-/** Reads the snapshot under `stateDir`, or undefined when there is none yet. */
-export async function loadSnapshot(stateDir: string): Promise<StateSnapshot | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(stateDir, SNAPSHOT_FILE), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  const snapshot = JSON.parse(text) as StateSnapshot;
-  if (snapshot.version !== 1)
-    throw new Error(`unsupported local GitHub state version ${String(snapshot.version)}`);
-  return snapshot;
+export interface PersistenceOptions {
+  /** Compact into the snapshot once the journal holds this many bytes, or more than the snapshot. */
+  compactBytes?: number;
+  /**
+   * fsync each journal line and snapshot before acknowledging (default true). Without it a write is
+   * still in the journal before its response, which survives the process being killed but not the
+   * machine losing power.
+   */
+  sync?: boolean;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 /**
- * Keeps `state.json` under the state dir in step with the state: each change schedules a snapshot a
- * few milliseconds later (writes in a burst share one), written to a temporary file, synced and
- * renamed over the old one, so a crash leaves either the old or the new snapshot, never half of one.
- * The delay grows with the cost of the last snapshot, so a large state under a stream of writes
- * spends at most about a fifth of its time snapshotting.
+ * Makes the state durable under the state dir: `state.json` (a snapshot) and `state.journal` (every
+ * change since, one fsynced line per group commit).
+ *
+ * `commit()` resolves once every change made before it was called is on disk: all commits waiting
+ * when a batch starts share one diff (`StateShadow`), one append and one `fdatasync`, and batches run
+ * one at a time, so concurrent writes share the cost of the sync. When the journal outgrows the
+ * snapshot it is compacted: the whole state is written to a temporary file, fsynced and renamed over
+ * `state.json` (which records the last journal line it holds), the directory is fsynced, and only
+ * then is the journal emptied. A crash at any point leaves a snapshot and a journal whose replay
+ * (`loadState`) gives every committed change.
  */
 export class Persistence {
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private dirty = false;
-  private lastWriteMs = 0;
+  private shadow: StateShadow | undefined;
+  private dirty: DirtyRepos = new Set();
+  private waiters: Waiter[] = [];
+  private running = false;
+  private scheduled = false;
+  private compactRequested = false;
+  private seq: number;
+  private journal: FileHandle | undefined;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
+  private readonly compactBytes: number;
+  private readonly sync: boolean;
 
   constructor(
     private readonly stateDir: string,
     private readonly state: EmulatorState,
-    private readonly delayMs = 25,
+    loaded: StateSnapshot | undefined,
+    options: PersistenceOptions = {},
   ) {
-    state.onChange(() => this.schedule());
-  }
-
-  schedule(): void {
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        void this.flush().catch(() => {
-          // A failed write stays dirty; the next change or stop() tries again.
-          this.dirty = true;
-        });
-      },
-      Math.max(this.delayMs, this.lastWriteMs * 4),
-    );
-  }
-
-  /** Writes the snapshot now if anything changed since the last one. */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    const previous = this.writing;
-    const next = previous.then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      await this.write();
+    this.seq = loaded?.journalSeq ?? 0;
+    this.compactBytes = options.compactBytes ?? 1024 * 1024;
+    this.sync = options.sync ?? true;
+    state.onChange((repo) => {
+      if (this.dirty !== "all") {
+        if (repo) this.dirty.add(repo.id);
+        else this.dirty = "all";
+      }
+      // Before the first snapshot (a start still loading or seeding) changes wait for it.
+      if (this.shadow !== undefined) this.schedule();
     });
-    this.writing = next.catch(() => {});
-    await next;
   }
 
-  private async write(): Promise<void> {
-    const started = performance.now();
-    await mkdir(this.stateDir, { recursive: true });
-    const file = join(this.stateDir, SNAPSHOT_FILE);
-    const temp = `${file}.${process.pid}.tmp`;
-    const handle = await open(temp, "w", 0o600);
+  /** Resolves once every change made so far is durable; rejects if it could not be written. */
+  commit(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Writes the whole state to the snapshot now and empties the journal. */
+  compact(): Promise<void> {
+    this.compactRequested = true;
+    return this.commit();
+  }
+
+  /** Compacts one last time and closes the journal. */
+  async close(): Promise<void> {
+    await this.compact();
+    await this.journal?.close();
+    this.journal = undefined;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Everything that finishes in this turn of the event loop joins the same batch.
+    setImmediate(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.scheduled = false;
+    const waiters = this.waiters;
+    this.waiters = [];
     try {
-      await handle.writeFile(JSON.stringify(this.state.snapshot()));
-      await handle.sync();
+      if (this.shadow === undefined || this.compactRequested) await this.writeSnapshot();
+      else await this.appendChanges();
+      for (const waiter of waiters) waiter.resolve();
+    } catch (error) {
+      // The disk may hold less than the shadow: the next batch writes a whole snapshot.
+      this.shadow = undefined;
+      for (const waiter of waiters) waiter.reject(error);
     } finally {
-      await handle.close();
+      this.running = false;
+      if (this.waiters.length > 0 || this.scheduled) {
+        this.scheduled = false;
+        this.schedule();
+      }
     }
-    await rename(temp, file);
-    this.lastWriteMs = performance.now() - started;
+  }
+
+  private async appendChanges(): Promise<void> {
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    const changes = (this.shadow as StateShadow).diff(this.state, dirty);
+    if (!changes) return;
+    this.seq += 1;
+    const record: JournalRecord = { seq: this.seq, ...changes };
+    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+    const journal = await this.openJournal();
+    try {
+      await journal.write(line);
+      if (this.sync) await journal.datasync();
+    } catch (error) {
+      // Cut a partial line off, so later lines never follow a damaged one.
+      await journal.truncate(this.journalBytes).catch(() => {});
+      throw error;
+    }
+    this.journalBytes += line.length;
+    if (this.journalBytes > Math.max(this.compactBytes, this.snapshotBytes)) {
+      this.compactRequested = true;
+      this.schedule();
+    }
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    this.compactRequested = false;
+    this.dirty = new Set();
+    const text = JSON.stringify({ ...this.state.snapshot(), journalSeq: this.seq });
+    // A private copy of exactly what was written: later diffs compare against it.
+    const shadow = new StateShadow(JSON.parse(text) as StateSnapshot);
+    await mkdir(this.stateDir, { recursive: true });
+    await writeFileDurably(this.stateDir, SNAPSHOT_FILE, text, this.sync);
+    const journal = await this.openJournal();
+    await journal.truncate(0);
+    if (this.sync) await journal.datasync();
+    this.journalBytes = 0;
+    this.snapshotBytes = text.length;
+    this.shadow = shadow;
+  }
+
+  private async openJournal(): Promise<FileHandle> {
+    if (!this.journal) {
+      this.journal = await open(join(this.stateDir, JOURNAL_FILE), "a", 0o600);
+      if (this.sync) await syncDirectory(this.stateDir);
+      this.journalBytes = (await this.journal.stat()).size;
+    }
+    return this.journal;
   }
 }

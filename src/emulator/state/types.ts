@@ -241,4 +241,6 @@ export interface StateSnapshot {
   limits: Limits;
   /** Results of the seeds applied so far, by the SHA-256 of their canonical JSON. */
   appliedSeeds?: Record<string, unknown>;
+  /** The last state-journal line this snapshot contains (lines up to it are not replayed again). */
+  journalSeq?: number;
 }

@@ -2,7 +2,7 @@ import type { WorkflowJob, WorkflowTemplate } from "@actions/workflow-parser/mod
 import type { MappingToken } from "@actions/workflow-parser/templates/tokens/mapping-token";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import type { FileReference } from "@actions/workflow-parser/workflows/file-reference";
-import { ValidationError, type Problem } from "../errors.js";
+import { formatProblem, ValidationError, type Problem } from "../errors.js";
 import { findOutputReferences } from "./find-output-references.js";
 import { loadActionsToolkit, type ActionsToolkit } from "./load-actions-toolkit.js";
 import type { WorkflowFile, WorkflowFiles } from "./workflow-files.js";
@@ -166,7 +166,7 @@ export async function loadWorkflow(
     });
   }
   if (template === undefined || parsed.value === undefined || problems.length > 0) {
-    throw new ValidationError(`${displayName} is not a valid workflow`, problems, {
+    throw new ValidationError(`${displayName} is not a valid workflow:\n${problems.map(formatProblem).join("\n")}`, problems, {
       hint: "fix the workflow file at the positions listed",
     });
   }
@@ -186,7 +186,7 @@ export async function loadWorkflow(
   const workflow: LoadedWorkflow = { file, displayName, template, root, rawJobs, callees, level, toolkit };
   const wiring = checkOutputWiring(workflow);
   if (wiring.length > 0) {
-    throw new ValidationError(`${displayName} is not wired correctly`, wiring, {
+    throw new ValidationError(`${displayName} is not wired correctly:\n${wiring.map(formatProblem).join("\n")}`, wiring, {
       hint: "declare the output where it is produced, or read one that exists",
     });
   }

@@ -74,6 +74,9 @@ export function runProcessGroup(request: ProcessRequest, onStart?: (pid: number)
     const finish = (outcome: ProcessOutcome): void => {
       if (settled) return;
       settled = true;
+      // A stopped step's leader is gone; whatever it started (e.g. a background process that
+      // ignores SIGINT, as bash makes them) goes with it.
+      if (ending !== "exited" && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
       clearTimeout(timer);
       clearTimeout(graceTimer);
       request.signal?.removeEventListener("abort", onAbort);

@@ -11,8 +11,10 @@ import { KeyedMutex } from "./git/keyed-mutex.js";
 import { handleAdmin } from "./http/admin-api.js";
 import { Faults } from "./http/faults.js";
 import { RateLimiter } from "./http/rate-limiter.js";
+import { handleOidcPublic, isPublicOidcPath } from "./http/oidc-api.js";
 import { handleRest, type ObservedExchange } from "./http/rest-pipeline.js";
 import { Stats } from "./http/stats.js";
+import { OidcIssuer } from "./oidc/oidc-issuer.js";
 import { createRouter } from "./routes/all-routes.js";
 import type { Emulator } from "./routes/route-types.js";
 import { applySeed } from "./seed/apply-seed.js";
@@ -65,6 +67,8 @@ export interface LocalGitHub {
   stateDir: string;
   /** What the `seed` option created (tokens, App keys, ids), when one was given. */
   seeded: SeedResult | undefined;
+  /** The Actions OIDC issuer URL (`<url>/_emulator/oidc`); see the admin API for minting tokens. */
+  oidcIssuer: string;
   /** The server's clock (set or advance it here or through `POST /_emulator/clock`). */
   clock: SettableClock;
   /** Applies another seed (same as `POST /_emulator/seed`). */
@@ -101,12 +105,14 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     rateLimiter,
   };
   const pipeline = { emu, router, faults, stats, observe: options.observe };
-  const admin = { emu, faults, stats, rateLimiter, persistence };
+  const oidc = new OidcIssuer(state, clock, () => emu.baseUrl);
+  const admin = { emu, faults, stats, rateLimiter, persistence, oidc };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", emu.baseUrl);
     let handling: Promise<void>;
-    if (url.pathname.startsWith("/_emulator/")) handling = handleAdmin(admin, req, res, url);
+    if (isPublicOidcPath(url.pathname)) handling = handleOidcPublic(oidc, req, res, url);
+    else if (url.pathname.startsWith("/_emulator/")) handling = handleAdmin(admin, req, res, url);
     else if (GIT_PATH.test(url.pathname)) handling = handleGitHttp(emu, stats, req, res, url);
     else handling = handleRest(pipeline, req, res, url);
     handling.catch((error: unknown) => {
@@ -151,6 +157,7 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     port,
     stateDir,
     seeded,
+    oidcIssuer: oidc.issuer(),
     clock,
     seed: async (seed) => {
       const result = await applySeed(emu, seed);

@@ -212,6 +212,13 @@ export interface TokenRecord {
   rateLimit?: number;
 }
 
+/** A signing key of the local GitHub's Actions OIDC issuer (`/_emulator/oidc`). */
+export interface OidcSigningKey {
+  kid: string;
+  privateKeyPem: string;
+  createdAt: number;
+}
+
 export interface Limits {
   /** Requests per hour per token (GitHub: 5,000 for users, 5,000+ for installations). */
   primaryPerHour: number;
@@ -241,4 +248,6 @@ export interface StateSnapshot {
   limits: Limits;
   /** Results of the seeds applied so far, by the SHA-256 of their canonical JSON. */
   appliedSeeds?: Record<string, unknown>;
+  /** The OIDC issuer's signing keys, oldest first; the last one signs. */
+  oidcKeys?: OidcSigningKey[];
 }

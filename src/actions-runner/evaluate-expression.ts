@@ -1,4 +1,5 @@
 import { Evaluator, Lexer, Parser, data, type Expr } from "@actions/expressions";
+import { TokenType } from "@actions/expressions/lexer";
 import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import type { ActionsToolkit } from "./load-actions-toolkit.js";
@@ -41,6 +42,12 @@ function statusFunctions(status: StatusFunctions): Map<string, FunctionDefinitio
 /** Parses an expression (without `${{ }}`) with the runner's contexts and status functions. */
 export function parseExpression(expression: string, contexts: readonly string[]): Expr {
   const { tokens } = new Lexer(expression).lex();
+  // @actions/expressions 0.3.61 unescapes only the first '' of a string literal
+  // (`value.replace("''", "'")`), so `format('a ''{0}'' b', x)`, which the parser makes of a
+  // script with quotes around an expression, would keep a stray quote. Every '' is one quote.
+  for (const token of tokens) {
+    if (token.type === TokenType.STRING) token.value = token.lexeme.slice(1, -1).replaceAll("''", "'");
+  }
   const functions = ["success", "failure", "cancelled", "always"].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
   return new Parser(tokens, [...contexts], functions).parse();
 }

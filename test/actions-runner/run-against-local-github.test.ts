@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitWorkflowFiles } from "../../src/actions-runner/git-workflow-files.js";
+import { localGitHubIdToken } from "../../src/actions-runner/local-github-id-token.js";
 import { runWorkflow } from "../../src/actions-runner/run-workflow.js";
 import type { RunWorkflowOptions } from "../../src/actions-runner/run-types.js";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
@@ -52,7 +53,10 @@ jobs:
   run:
     runs-on: ubuntu-latest
     steps:
-      - run: echo "oidc=$ACTIONS_ID_TOKEN_REQUEST_URL token=\${#ACTIONS_ID_TOKEN_REQUEST_TOKEN} target=\${{ inputs.target }}"
+      - run: |
+          echo "target=\${{ inputs.target }}"
+          curl -sf -H "Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=task-assistant-broker" > "$RUNNER_TEMP/oidc.json"
+          node -e 'const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).value; const c = JSON.parse(Buffer.from(t.split(".")[1], "base64url")); console.log("claims=" + JSON.stringify({ aud: c.aud, job_workflow_ref: c.job_workflow_ref, repository_id: c.repository_id }))' "$RUNNER_TEMP/oidc.json"
       - uses: actions/cache@v4
 `;
 
@@ -99,9 +103,7 @@ describe("the runner against the local GitHub", () => {
       runId: 9187,
       workRoot,
       killGraceMs: 200,
-      requestIdToken: (claims) => {
-        return Promise.resolve({ url: `${github.url}/_oidc/token?run=${claims.run_id}`, token: "request-token" });
-      },
+      requestIdToken: localGitHubIdToken({ baseUrl: github.url, adminToken: github.adminToken }),
     };
   }
 
@@ -117,7 +119,11 @@ describe("the runner against the local GitHub", () => {
 
     const inner = engine?.jobs[0];
     expect(inner?.name).toBe("engine / run");
-    expect(inner?.steps[0]?.log).toContain(`oidc=${github.url}/_oidc/token?run=9187 token=13 target=acme/host`);
+    expect(inner?.steps[0]?.log).toContain("target=acme/host");
+    // The job fetched a real ID token from the local GitHub's issuer, with the claims the runner computed.
+    expect(inner?.steps[0]?.log).toContain(
+      `claims=${JSON.stringify({ aud: "task-assistant-broker", job_workflow_ref: "acme/tools/.github/workflows/engine.yml@refs/tags/v1.0.0", repository_id: String(opts.repository.id) })}`,
+    );
     const tools = await github.client().rest.repos.getBranch({ owner: "acme", repo: "tools", branch: "main" });
     expect(inner?.idTokenClaims).toMatchObject({
       sub: "repo:acme/host:ref:refs/heads/main",

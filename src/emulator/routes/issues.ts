@@ -48,6 +48,13 @@ function issueFilter(ctx: RequestContext, repo: Repo): (issue: Issue) => boolean
   const assigneeId =
     assignee === null || assignee === "*" || assignee === "none" ? undefined : accountId(assignee);
   const creatorId = creator === null ? undefined : accountId(creator);
+  // Issue types are not modelled here: refused rather than silently ignored.
+  if (ctx.query.get("type") !== null) {
+    throw validationFailed({ resource: "Issue", code: "invalid", field: "type" });
+  }
+  const mentioned = ctx.query.get("mentioned");
+  const mention =
+    mentioned === null ? undefined : new RegExp(`(^|[^A-Za-z0-9-])@${mentioned.replace(/[^A-Za-z0-9-]/g, "")}(?![A-Za-z0-9-])`, "i");
   let milestoneNumber: number | undefined;
   if (milestone !== null && milestone !== "*" && milestone !== "none") {
     if (!/^\d+$/.test(milestone))
@@ -65,12 +72,15 @@ function issueFilter(ctx: RequestContext, repo: Repo): (issue: Issue) => boolean
     if (assignee === "none" && issue.assigneeIds.length > 0) return false;
     if (assigneeId !== undefined && !issue.assigneeIds.includes(assigneeId)) return false;
     if (creatorId !== undefined && issue.userId !== creatorId) return false;
+    if (mention !== undefined && !mention.test(issue.body ?? "") && !issue.comments.some((c) => mention.test(c.body))) {
+      return false;
+    }
     return true;
   };
 }
 
 /** The query parameters that select and order issues (not the page): the key of a cached listing. */
-const LISTING_PARAMS = ["state", "labels", "milestone", "assignee", "creator", "since", "sort", "direction"];
+const LISTING_PARAMS = ["state", "labels", "milestone", "assignee", "creator", "mentioned", "type", "since", "sort", "direction"];
 
 function listIssues(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "read" });

@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
+import { git, gitResult } from "./git-cli.js";
 
 /** The status GitHub's client answered with, or 200-ish when it did not throw. */
 async function statusOf(call: Promise<{ status: number }>): Promise<number> {
@@ -70,6 +74,28 @@ describe("permission rules of the local GitHub, as strict as GitHub's", () => {
     expect(
       await statusOf(github.client(bot).rest.repos.deleteFile({ owner: "acme", repo: "app", path: ".github/workflows/ci.yml", message: "rm", sha: sha.sha })),
     ).toBe(403);
+  });
+
+  it("refuses an App's git push that changes .github/workflows/ without the workflows permission", async () => {
+    const workdir = await mkdtemp(join(tmpdir(), "workflows-push-"));
+    try {
+      const push = async (token: string, path: string): Promise<{ code: number; stderr: string }> => {
+        const clone = join(workdir, `${path.replace(/\W/g, "_")}-${token.slice(-6)}`);
+        await git(workdir, "clone", "--quiet", `${github.gitUrl.replace("://", `://x-access-token:${token}@`)}/acme/app`, clone);
+        await mkdir(join(clone, path, ".."), { recursive: true });
+        await writeFile(join(clone, path), `# ${path}\n`);
+        await git(clone, "add", path);
+        await git(clone, "commit", "--quiet", "-m", `add ${path}`);
+        return gitResult(clone, "push", "--quiet", "origin", "HEAD:main");
+      };
+      const refused = await push(bot, ".github/workflows/pushed.yml");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("refusing to allow a GitHub App to create or update workflow `.github/workflows/pushed.yml` without `workflows` permission");
+      expect((await push(bot, "docs/pushed.md")).code).toBe(0);
+      expect((await push(workflowBot, ".github/workflows/allowed.yml")).code).toBe(0);
+    } finally {
+      await rm(workdir, { recursive: true, force: true });
+    }
   });
 
   it("lets readers change only their own comments, and not comment on locked issues", async () => {

@@ -103,6 +103,8 @@ export async function handleGitHttp(
     GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""),
     HTTP_CONTENT_ENCODING: String(req.headers["content-encoding"] ?? ""),
     LOCAL_GITHUB_PUSHER: pusher,
+    LOCAL_GITHUB_WORKFLOWS_DENIED:
+      principal.kind === "installation" && principal.permissions.workflows !== "write" ? "1" : "0",
     LOCAL_GITHUB_PUSHER_ADMIN: roleOf(emu.state, principal, repo) === "admin" ? "1" : "0",
   };
   if (req.headers["content-length"] !== undefined) env.CONTENT_LENGTH = String(req.headers["content-length"]);

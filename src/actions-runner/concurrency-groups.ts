@@ -35,7 +35,7 @@ export class ConcurrencyGroups {
     group.pending = undefined;
     if (cancelInProgress) group.running.cancel();
     return new Promise((admit) => {
-      (group as Group).pending = { holder, admit };
+      group.pending = { holder, admit };
     });
   }
 

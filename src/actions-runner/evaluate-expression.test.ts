@@ -10,8 +10,16 @@ describe("evaluateExpression", () => {
 
   it("answers status functions as the runner says and reads contexts case-insensitively", () => {
     const contexts = { needs: { Plan: { outputs: { mode: "enforce" } } } };
-    expect(evaluateCondition("always() && needs.plan.outputs.mode == 'ENFORCE'", contexts, running)).toBe(true);
+    expect(evaluateCondition("always() && needs.plan.outputs.mode == 'ENFORCE'", contexts, running)).toBe(
+      true,
+    );
     expect(evaluateCondition("failure()", contexts, running)).toBe(false);
-    expect(evaluateCondition("cancelled() || success()", contexts, { success: false, failure: true, cancelled: false })).toBe(false);
+    expect(
+      evaluateCondition("cancelled() || success()", contexts, {
+        success: false,
+        failure: true,
+        cancelled: false,
+      }),
+    ).toBe(false);
   });
 });

@@ -48,7 +48,11 @@ export function parseExpression(expression: string, contexts: readonly string[])
   for (const token of tokens) {
     if (token.type === TokenType.STRING) token.value = token.lexeme.slice(1, -1).replaceAll("''", "'");
   }
-  const functions = ["success", "failure", "cancelled", "always"].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
+  const functions = ["success", "failure", "cancelled", "always"].map((name) => ({
+    name,
+    minArgs: 0,
+    maxArgs: 0,
+  }));
   return new Parser(tokens, [...contexts], functions).parse();
 }
 
@@ -90,7 +94,7 @@ export function evaluateCondition(
   const result = evaluateExpressionData(expression, contexts, status);
   switch (result.kind) {
     case data.Kind.Boolean:
-      return (result as data.BooleanData).value;
+      return result.value;
     case data.Kind.Null:
       return false;
     case data.Kind.Number:
@@ -147,7 +151,13 @@ export function evaluateTokenToString(
   if (toolkit.parser.isBasicExpression(token)) {
     return evaluateExpressionData(token.expression, contexts, status).coerceString();
   }
-  const value = evaluateToken(toolkit, token, contexts, status);
+  return scalarText(evaluateToken(toolkit, token, contexts, status));
+}
+
+/** A value as the text GitHub would put in its place: "" for null, JSON for objects and arrays. */
+export function scalarText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string") return value;
+  // Numbers and booleans print as JSON prints them; objects and arrays as JSON.
+  return JSON.stringify(value) ?? "";
 }

@@ -2,7 +2,9 @@
 export type MatrixCombination = Readonly<Record<string, unknown>>;
 
 function matches(combination: MatrixCombination, pattern: Record<string, unknown>): boolean {
-  return Object.entries(pattern).every(([key, value]) => JSON.stringify(combination[key]) === JSON.stringify(value));
+  return Object.entries(pattern).every(
+    ([key, value]) => JSON.stringify(combination[key]) === JSON.stringify(value),
+  );
 }
 
 /**
@@ -19,11 +21,16 @@ export function expandMatrix(matrix: unknown): MatrixCombination[] {
   let combinations: Record<string, unknown>[] = [{}];
   for (const [key, values] of Object.entries(axes)) {
     if (!Array.isArray(values)) throw new Error(`strategy.matrix.${key} must be a list`);
-    combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value })));
+    const choices: unknown[] = values;
+    combinations = combinations.flatMap((combination) =>
+      choices.map((value) => ({ ...combination, [key]: value })),
+    );
   }
   if (Object.keys(axes).length === 0) combinations = [];
   const excluded = Array.isArray(exclude) ? (exclude as Record<string, unknown>[]) : [];
-  combinations = combinations.filter((combination) => !excluded.some((pattern) => matches(combination, pattern)));
+  combinations = combinations.filter(
+    (combination) => !excluded.some((pattern) => matches(combination, pattern)),
+  );
   const originals = combinations.map((combination) => ({ ...combination }));
   for (const extra of Array.isArray(include) ? (include as Record<string, unknown>[]) : []) {
     let added = false;

@@ -1,4 +1,14 @@
-import { ContextAccess, Expr, FunctionCall, Grouping, IndexAccess, Literal, Logical, Binary, Unary } from "@actions/expressions/ast";
+import type { Expr } from "@actions/expressions/ast";
+import {
+  ContextAccess,
+  FunctionCall,
+  Grouping,
+  IndexAccess,
+  Literal,
+  Logical,
+  Binary,
+  Unary,
+} from "@actions/expressions/ast";
 import { parseExpression } from "./evaluate-expression.js";
 
 /** `needs.<job>.outputs.<name>` or `jobs.<job>.outputs.<name>` as written in an expression. */
@@ -56,7 +66,20 @@ function visit(expr: Expr, found: OutputReference[]): void {
 export function findOutputReferences(expression: string): OutputReference[] {
   let tree: Expr;
   try {
-    tree = parseExpression(expression, ["github", "env", "vars", "secrets", "inputs", "needs", "jobs", "steps", "matrix", "strategy", "job", "runner"]);
+    tree = parseExpression(expression, [
+      "github",
+      "env",
+      "vars",
+      "secrets",
+      "inputs",
+      "needs",
+      "jobs",
+      "steps",
+      "matrix",
+      "strategy",
+      "job",
+      "runner",
+    ]);
   } catch {
     return [];
   }

@@ -10,7 +10,11 @@ import type { WorkflowFile, WorkflowFiles } from "./workflow-files.js";
  * `cacheDir`, fetched shallow and without blobs (`--filter=blob:none`); `git show` fetches the one
  * blob it needs.
  */
-export function gitWorkflowFiles(options: { gitUrl: string; token: string; cacheDir: string }): WorkflowFiles {
+export function gitWorkflowFiles(options: {
+  gitUrl: string;
+  token: string;
+  cacheDir: string;
+}): WorkflowFiles {
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString("base64")}`;
   const redact = [header, options.token];
   const prepared = new Map<string, Promise<string>>();
@@ -39,7 +43,19 @@ export function gitWorkflowFiles(options: { gitUrl: string; token: string; cache
         : await runGit(["-C", directory, "ls-remote", "origin", wanted], { redact });
       const { ref, sha } = resolveRemoteRef(listing, wanted, repository);
       await runGit(
-        ["-C", directory, "-c", "protocol.version=2", "fetch", "--quiet", "--no-tags", "--depth=1", "--filter=blob:none", "origin", sha],
+        [
+          "-C",
+          directory,
+          "-c",
+          "protocol.version=2",
+          "fetch",
+          "--quiet",
+          "--no-tags",
+          "--depth=1",
+          "--filter=blob:none",
+          "origin",
+          sha,
+        ],
         { redact },
       );
       const content = await runGit(["-C", directory, "show", `${sha}:${path}`], { redact });

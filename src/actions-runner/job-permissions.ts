@@ -65,7 +65,11 @@ export function resolvePermissions(value: unknown): JobPermissions {
  * ("The nested job 'x' is requesting 'id-token: write', but is only allowed 'id-token: none'.").
  * Empty when it stays within the ceiling.
  */
-export function permissionExcesses(job: string, requested: JobPermissions, allowed: JobPermissions): string[] {
+export function permissionExcesses(
+  job: string,
+  requested: JobPermissions,
+  allowed: JobPermissions,
+): string[] {
   return Object.entries(requested)
     .filter(([scope, level]) => RANK[level] > RANK[allowed[scope] ?? "none"])
     .map(

@@ -1,7 +1,10 @@
 import { register } from "node:module";
 
-type WorkflowParser = typeof import("@actions/workflow-parser");
-type Expressions = typeof import("@actions/expressions");
+import type * as WorkflowParserModule from "@actions/workflow-parser";
+import type * as ExpressionsModule from "@actions/expressions";
+
+type WorkflowParser = typeof WorkflowParserModule;
+type Expressions = typeof ExpressionsModule;
 
 /** GitHub's workflow parser and expression engine, loaded so that plain `node` can run them. */
 export interface ActionsToolkit {

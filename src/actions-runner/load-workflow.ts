@@ -88,17 +88,28 @@ function checkOutputWiring(workflow: LoadedWorkflow): Problem[] {
         if (reference.context !== context) continue;
         const job = jobs.get(reference.job);
         if (job === undefined) {
-          problems.push(problemAt(workflow.displayName, at, `${context}.${reference.job} names no job of this workflow`));
+          problems.push(
+            problemAt(workflow.displayName, at, `${context}.${reference.job} names no job of this workflow`),
+          );
           continue;
         }
-        if (job.type === "reusableWorkflowJob" && job.outputs === undefined && !workflow.callees.has(job.id.value)) continue;
+        if (
+          job.type === "reusableWorkflowJob" &&
+          job.outputs === undefined &&
+          !workflow.callees.has(job.id.value)
+        )
+          continue;
         if (!declared(job).has(reference.output.toLowerCase())) {
           const where =
             job.type === "reusableWorkflowJob"
               ? `the reusable workflow ${job.ref.value} does not declare output ${reference.output} in on.workflow_call.outputs`
               : `job ${reference.job} does not declare output ${reference.output} in its outputs`;
           problems.push(
-            problemAt(workflow.displayName, at, `${context}.${reference.job}.outputs.${reference.output}: ${where}`),
+            problemAt(
+              workflow.displayName,
+              at,
+              `${context}.${reference.job}.outputs.${reference.output}: ${where}`,
+            ),
           );
         }
       }
@@ -132,7 +143,10 @@ export async function loadWorkflow(
   const displayName = displayNameOf(file, options.root ?? file);
   const callees = new Map<string, WorkflowFile>();
   const readByUses = new Map<string, WorkflowFile>();
-  const parsed = toolkit.parser.parseWorkflow({ name: displayName, content: file.content }, new toolkit.parser.NoOperationTraceWriter());
+  const parsed = toolkit.parser.parseWorkflow(
+    { name: displayName, content: file.content },
+    new toolkit.parser.NoOperationTraceWriter(),
+  );
   const fileProvider = {
     async getFileContent(reference: FileReference) {
       const uses =
@@ -166,9 +180,13 @@ export async function loadWorkflow(
     });
   }
   if (template === undefined || parsed.value === undefined || problems.length > 0) {
-    throw new ValidationError(`${displayName} is not a valid workflow:\n${problems.map(formatProblem).join("\n")}`, problems, {
-      hint: "fix the workflow file at the positions listed",
-    });
+    throw new ValidationError(
+      `${displayName} is not a valid workflow:\n${problems.map(formatProblem).join("\n")}`,
+      problems,
+      {
+        hint: "fix the workflow file at the positions listed",
+      },
+    );
   }
   const root = parsed.value.assertMapping("workflow root");
   const rawJobs = new Map<string, MappingToken>();
@@ -186,9 +204,13 @@ export async function loadWorkflow(
   const workflow: LoadedWorkflow = { file, displayName, template, root, rawJobs, callees, level, toolkit };
   const wiring = checkOutputWiring(workflow);
   if (wiring.length > 0) {
-    throw new ValidationError(`${displayName} is not wired correctly:\n${wiring.map(formatProblem).join("\n")}`, wiring, {
-      hint: "declare the output where it is produced, or read one that exists",
-    });
+    throw new ValidationError(
+      `${displayName} is not wired correctly:\n${wiring.map(formatProblem).join("\n")}`,
+      wiring,
+      {
+        hint: "declare the output where it is produced, or read one that exists",
+      },
+    );
   }
   return workflow;
 }

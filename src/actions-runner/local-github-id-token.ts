@@ -20,9 +20,12 @@ export function localGitHubIdToken(options: {
     });
     const body = (await response.json().catch(() => undefined)) as Partial<IdTokenRequest> | undefined;
     if (response.status !== 201 || typeof body?.url !== "string" || typeof body.token !== "string") {
-      throw new ExternalError(`the local GitHub's OIDC issuer answered ${response.status} to an ID token request`, {
-        status: response.status,
-      });
+      throw new ExternalError(
+        `the local GitHub's OIDC issuer answered ${response.status} to an ID token request`,
+        {
+          status: response.status,
+        },
+      );
     }
     return { url: body.url, token: body.token };
   };

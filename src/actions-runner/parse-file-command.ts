@@ -9,7 +9,7 @@ export function parseFileCommand(text: string, file = "GITHUB_OUTPUT"): Record<s
   const values: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index] as string;
+    const line = lines[index];
     if (line === "") continue;
     const equals = line.indexOf("=");
     const heredoc = line.indexOf("<<");
@@ -22,7 +22,8 @@ export function parseFileCommand(text: string, file = "GITHUB_OUTPUT"): Record<s
     if (heredoc === -1) throw new Error(`${file} line ${index + 1}: expected name=value or name<<DELIMITER`);
     const name = line.slice(0, heredoc);
     const delimiter = line.slice(heredoc + 2);
-    if (name === "" || delimiter === "") throw new Error(`${file} line ${index + 1}: name<<DELIMITER needs both parts`);
+    if (name === "" || delimiter === "")
+      throw new Error(`${file} line ${index + 1}: name<<DELIMITER needs both parts`);
     const body: string[] = [];
     let closed = false;
     for (index += 1; index < lines.length; index += 1) {
@@ -30,7 +31,7 @@ export function parseFileCommand(text: string, file = "GITHUB_OUTPUT"): Record<s
         closed = true;
         break;
       }
-      body.push(lines[index] as string);
+      body.push(lines[index]);
     }
     if (!closed) throw new Error(`${file}: the value of ${name} is not closed by ${delimiter}`);
     values[name] = body.join("\n");

@@ -7,7 +7,11 @@ const SHA = /^[0-9a-f]{40}$/;
  * GitHub resolves `@ref` in `uses:`: a SHA stands for itself, a name is tried as a branch, then as
  * a tag (an annotated tag peels to its commit).
  */
-export function resolveRemoteRef(listing: string, wanted: string, where: string): { ref: string; sha: string } {
+export function resolveRemoteRef(
+  listing: string,
+  wanted: string,
+  where: string,
+): { ref: string; sha: string } {
   if (SHA.test(wanted)) return { ref: wanted, sha: wanted };
   const lines = listing
     .trim()
@@ -15,7 +19,9 @@ export function resolveRemoteRef(listing: string, wanted: string, where: string)
     .filter((line) => line.includes("\t"))
     .map((line) => line.split("\t") as [string, string]);
   const candidates = wanted.startsWith("refs/") ? [wanted] : [`refs/heads/${wanted}`, `refs/tags/${wanted}`];
-  const found = candidates.map((name) => lines.find(([, listed]) => listed === name)).find((line) => line !== undefined);
+  const found = candidates
+    .map((name) => lines.find(([, listed]) => listed === name))
+    .find((line) => line !== undefined);
   if (found === undefined) {
     throw new ExternalError(`a branch or tag with the name '${wanted}' could not be found in ${where}`, {
       hint: "push the branch or tag, or name an existing one",

@@ -54,7 +54,8 @@ export async function runCheckout(request: CheckoutRequest): Promise<CheckoutRes
   if (wanted === "") {
     const symref = await git(["ls-remote", "--symref", "origin", "HEAD"]);
     wanted = /^ref: (\S+)\s+HEAD/m.exec(symref)?.[1] ?? "";
-    if (wanted === "") throw new ExternalError(`actions/checkout: ${request.repository} has no default branch`);
+    if (wanted === "")
+      throw new ExternalError(`actions/checkout: ${request.repository} has no default branch`);
   }
   const { ref, sha } = resolveRemoteRef(
     SHA.test(wanted) ? "" : await git(["ls-remote", "origin", wanted]),
@@ -77,6 +78,7 @@ export async function runCheckout(request: CheckoutRequest): Promise<CheckoutRes
   } else {
     await git(["checkout", "--quiet", "--force", "--detach", sha]);
   }
-  if (!request.persistCredentials && request.token !== "") await git(["config", "--local", "--unset-all", "http.extraheader"]);
+  if (!request.persistCredentials && request.token !== "")
+    await git(["config", "--local", "--unset-all", "http.extraheader"]);
   return { directory, sha, ref };
 }

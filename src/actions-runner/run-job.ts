@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
-import type { ActionStep, Job, RunStep, Step } from "@actions/workflow-parser/model/workflow-template";
+import type { Job, Step } from "@actions/workflow-parser/model/workflow-template";
 import type { MappingToken } from "@actions/workflow-parser/templates/tokens/mapping-token";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import {
@@ -55,7 +55,8 @@ function rawStep(raw: MappingToken | undefined, index: number): MappingToken | u
 
 function defaultsRun(raw: MappingToken | undefined, key: string): TemplateToken | undefined {
   const defaults = raw?.find("defaults");
-  const run = defaults !== undefined && "find" in defaults ? (defaults as MappingToken).find("run") : undefined;
+  const run =
+    defaults !== undefined && "find" in defaults ? (defaults as MappingToken).find("run") : undefined;
   return run !== undefined && "find" in run ? (run as MappingToken).find(key) : undefined;
 }
 
@@ -64,7 +65,12 @@ function stepDisplayName(step: Step, name: string | undefined): string {
   if ("run" in step) {
     const run = step.run;
     // An expression keeps the text as written in `source`.
-    const text = "value" in run ? String(run.value) : "source" in run && typeof run.source === "string" ? run.source : run.toString();
+    const text =
+      "value" in run
+        ? String(run.value)
+        : "source" in run && typeof run.source === "string"
+          ? run.source
+          : run.toString();
     return `Run ${text.split("\n")[0]?.trim() ?? ""}`;
   }
   if ("uses" in step) return `Run ${step.uses.value}`;
@@ -82,7 +88,11 @@ function seconds(ms: number): string {
  * cancellation or the job's timeout kills the running step's group; later steps then run only when
  * their condition asks for it (`always()`, `cancelled()`, `failure()`).
  */
-export async function runJob(state: RunState, instance: JobInstance, log: (line: string) => void): Promise<JobOutcome> {
+export async function runJob(
+  state: RunState,
+  instance: JobInstance,
+  log: (line: string) => void,
+): Promise<JobOutcome> {
   const { toolkit } = instance.workflow;
   const jobDir = join(state.runDir, instance.key.replace(/[^A-Za-z0-9._-]+/g, "_"));
   await rm(jobDir, { recursive: true, force: true });
@@ -105,7 +115,13 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
     env: envFile,
     path: pathFile,
   };
-  const runner = { os: "Linux", arch: "X64", name: "local-runner", temp, environment: state.runnerEnvironment };
+  const runner = {
+    os: "Linux",
+    arch: "X64",
+    name: "local-runner",
+    temp,
+    environment: state.runnerEnvironment,
+  };
   const fixedEnv: Record<string, string> = {
     ...instance.env,
     GITHUB_JOB: instance.id,
@@ -121,7 +137,10 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
   };
 
   const steps: StepResult[] = [];
-  const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
+  const stepsContext: Record<
+    string,
+    { outputs: Record<string, string>; outcome: string; conclusion: string }
+  > = {};
   let jobStatus: "success" | "failure" = "success";
   const fileEnv: Record<string, string> = {};
   const extraPath: string[] = [];
@@ -177,13 +196,20 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
       } catch {
         name = stepDisplayName(step, undefined);
       }
-      const record = (outcome: StepConclusion, conclusion: StepConclusion, outputs: Record<string, string>, text: string): void => {
+      const record = (
+        outcome: StepConclusion,
+        conclusion: StepConclusion,
+        outputs: Record<string, string>,
+        text: string,
+      ): void => {
         const durationMs = state.now() - started;
         steps.push({ id: step.id, name, outcome, conclusion, outputs, log: text, durationMs });
         stepsContext[step.id] = { outputs, outcome, conclusion };
         if (conclusion === "failure") jobStatus = "failure";
         const mark = conclusion === "success" ? "✓" : conclusion === "skipped" ? "-" : "✗";
-        log(`${mark} ${name} (${outcome === conclusion ? outcome : `${outcome}, continue-on-error`}, ${seconds(durationMs)})`);
+        log(
+          `${mark} ${name} (${outcome === conclusion ? outcome : `${outcome}, continue-on-error`}, ${seconds(durationMs)})`,
+        );
       };
       const condition = "if" in step && step.if !== undefined ? step.if.expression : "success()";
       let run: boolean;
@@ -214,12 +240,22 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
       // Steps that start after a cancellation or timeout are not stopped by it again; they get the
       // cleanup budget instead.
       const stopSignal = afterStop ? undefined : AbortSignal.any([state.signal, deadline.signal]);
-      const timeoutMs = afterStop ? Math.min(stepTimeoutMs ?? Infinity, state.cleanupTimeoutMs) : stepTimeoutMs;
+      const timeoutMs = afterStop
+        ? Math.min(stepTimeoutMs ?? Infinity, state.cleanupTimeoutMs)
+        : stepTimeoutMs;
 
       let stepEnv: Record<string, string> = { ...env };
       if ("env" in step && step.env !== undefined) {
         for (const { key, value } of step.env) {
-          stepEnv = { ...stepEnv, [key.assertString("env name").value]: evaluateTokenToString(toolkit, value, contextsNow(stepEnv), status()) };
+          stepEnv = {
+            ...stepEnv,
+            [key.assertString("env name").value]: evaluateTokenToString(
+              toolkit,
+              value,
+              contextsNow(stepEnv),
+              status(),
+            ),
+          };
         }
       }
       const outputFile = join(temp, `output_${randomUUID()}`);
@@ -239,12 +275,18 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
       let outcome: StepConclusion = "success";
       try {
         if ("run" in step) {
-          const runStep = step as RunStep;
+          const runStep = step;
           const script = evaluateTokenToString(toolkit, runStep.run, contexts, status());
           const shellToken = raw?.find("shell") ?? defaultsRun(instance.raw, "shell");
-          const shell = shellToken === undefined ? undefined : evaluateTokenToString(toolkit, shellToken, contexts, status());
+          const shell =
+            shellToken === undefined
+              ? undefined
+              : evaluateTokenToString(toolkit, shellToken, contexts, status());
           const dirToken = raw?.find("working-directory") ?? defaultsRun(instance.raw, "working-directory");
-          const cwd = dirToken === undefined ? workspace : resolve(workspace, evaluateTokenToString(toolkit, dirToken, contexts, status()));
+          const cwd =
+            dirToken === undefined
+              ? workspace
+              : resolve(workspace, evaluateTokenToString(toolkit, dirToken, contexts, status()));
           const scriptPath = join(temp, `${randomUUID()}${scriptExtension(shell)}`);
           await writeFile(scriptPath, script);
           const { command, args } = shellCommand(shell, scriptPath);
@@ -283,16 +325,21 @@ export async function runJob(state: RunState, instance: JobInstance, log: (line:
           const inputs: Record<string, string> = {};
           if (withToken !== undefined && toolkit.parser.isMapping(withToken)) {
             for (const { key, value } of withToken) {
-              inputs[key.assertString("with key").value] = evaluateTokenToString(toolkit, value, contexts, status());
+              inputs[key.assertString("with key").value] = evaluateTokenToString(
+                toolkit,
+                value,
+                contexts,
+                status(),
+              );
             }
           }
           text = await runUsesStep(state, {
-            uses: (step as ActionStep).uses.value,
+            uses: step.uses.value,
             inputs,
             workspace,
             repository: state.options.repository.fullName,
             sha: state.options.sha,
-            token: String(github.token ?? ""),
+            token: typeof github.token === "string" ? github.token : "",
           });
           for (const line of text.split("\n")) if (line !== "") log(`  | ${line}`);
         } else {

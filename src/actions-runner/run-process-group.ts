@@ -40,7 +40,10 @@ export function killProcessGroup(pid: number): void {
  * stops it and everything it started: SIGINT to the group, then SIGKILL after the grace period.
  * Returns the group id (the pid) through `onStart` so the job can clear orphans at its end.
  */
-export function runProcessGroup(request: ProcessRequest, onStart?: (pid: number) => void): Promise<ProcessOutcome> {
+export function runProcessGroup(
+  request: ProcessRequest,
+  onStart?: (pid: number) => void,
+): Promise<ProcessOutcome> {
   return new Promise((resolve) => {
     let output = "";
     let ending: ProcessOutcome["ending"] = "exited";
@@ -62,7 +65,10 @@ export function runProcessGroup(request: ProcessRequest, onStart?: (pid: number)
       if (ending !== "exited" || child.pid === undefined) return;
       ending = why;
       signalGroup(child.pid, "SIGINT");
-      graceTimer = setTimeout(() => signalGroup(child.pid as number, "SIGKILL"), request.killGraceMs ?? 7_500);
+      graceTimer = setTimeout(
+        () => signalGroup(child.pid as number, "SIGKILL"),
+        request.killGraceMs ?? 7_500,
+      );
     };
     const timer =
       request.timeoutMs === undefined ? undefined : setTimeout(() => stop("timed-out"), request.timeoutMs);
@@ -82,7 +88,9 @@ export function runProcessGroup(request: ProcessRequest, onStart?: (pid: number)
       request.signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
     };
-    child.on("error", (error) => finish({ ending: "failed-to-start", exitCode: null, output: error.message }));
+    child.on("error", (error) =>
+      finish({ ending: "failed-to-start", exitCode: null, output: error.message }),
+    );
     // `exit`, not `close`: a background process the step left running may hold the pipes open; the
     // job kills such orphans when it ends, as GitHub's runner does.
     let exitCode: number | null = null;

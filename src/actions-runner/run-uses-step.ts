@@ -30,7 +30,9 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
     const repository = step.inputs.repository || step.repository;
     const fetchDepth = Number.parseInt(step.inputs["fetch-depth"] || "1", 10);
     if (!Number.isInteger(fetchDepth) || fetchDepth < 0) {
-      throw new UsageError(`actions/checkout: fetch-depth must be a whole number ≥ 0, not ${step.inputs["fetch-depth"]}`);
+      throw new UsageError(
+        `actions/checkout: fetch-depth must be a whole number ≥ 0, not ${step.inputs["fetch-depth"]}`,
+      );
     }
     const result = await runCheckout({
       workspace: step.workspace,
@@ -48,7 +50,10 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
   }
   if (action === "actions/setup-node") {
     const wanted = step.inputs["node-version"] ?? "";
-    if (wanted === "") throw new UsageError("actions/setup-node: give node-version (e.g. 20); the runner does not download Node.js");
+    if (wanted === "")
+      throw new UsageError(
+        "actions/setup-node: give node-version (e.g. 20); the runner does not download Node.js",
+      );
     const major = /^v?(\d+)/.exec(wanted)?.[1];
     const present = state.nodeVersions.find((version) => version.replace(/^v/, "").split(".")[0] === major);
     if (major === undefined || present === undefined) {

@@ -3,10 +3,21 @@ import { join } from "node:path";
 import type { ReusableWorkflowJob, WorkflowJob } from "@actions/workflow-parser/model/workflow-template";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import { ConcurrencyGroups, type ConcurrencyAdmission } from "./concurrency-groups.js";
-import { evaluateCondition, evaluateToken, evaluateTokenToString, type StatusFunctions } from "./evaluate-expression.js";
+import {
+  scalarText,
+  evaluateCondition,
+  evaluateToken,
+  evaluateTokenToString,
+  type StatusFunctions,
+} from "./evaluate-expression.js";
 import { expandMatrix } from "./expand-matrix.js";
 import { idTokenClaims } from "./id-token-claims.js";
-import { defaultPermissions, permissionExcesses, resolvePermissions, type JobPermissions } from "./job-permissions.js";
+import {
+  defaultPermissions,
+  permissionExcesses,
+  resolvePermissions,
+  type JobPermissions,
+} from "./job-permissions.js";
 import { loadWorkflow, MAX_WORKFLOW_LEVELS, type LoadedWorkflow } from "./load-workflow.js";
 import { runJob } from "./run-job.js";
 import type { RunState } from "./run-state.js";
@@ -49,7 +60,7 @@ function concurrencyOf(value: unknown): { group: string; cancelInProgress: boole
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "string") return { group: value, cancelInProgress: false };
   const mapping = value as { group?: unknown; "cancel-in-progress"?: unknown };
-  return { group: String(mapping.group ?? ""), cancelInProgress: mapping["cancel-in-progress"] === true };
+  return { group: scalarText(mapping.group), cancelInProgress: mapping["cancel-in-progress"] === true };
 }
 
 /**
@@ -83,7 +94,11 @@ export function rerun(previous: RunResult, options: { failedOnly: boolean }): Wo
   );
 }
 
-async function execute(options: RunWorkflowOptions, signal: AbortSignal, previous?: RunResult): Promise<RunResult> {
+async function execute(
+  options: RunWorkflowOptions,
+  signal: AbortSignal,
+  previous?: RunResult,
+): Promise<RunResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const runAttempt = options.runAttempt ?? 1;
@@ -112,11 +127,18 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
     options.log?.(line);
   };
   const top = await options.files.read(options.repository.fullName, options.workflowPath, options.sha);
-  const workflow = await loadWorkflow(options.files, { ...top, ref: options.ref }, {
-    maxLevels: options.maxWorkflowLevels ?? MAX_WORKFLOW_LEVELS,
-  });
+  const workflow = await loadWorkflow(
+    options.files,
+    { ...top, ref: options.ref },
+    {
+      maxLevels: options.maxWorkflowLevels ?? MAX_WORKFLOW_LEVELS,
+    },
+  );
   const nameToken = workflow.root.find("name");
-  const workflowName = nameToken !== undefined && workflow.toolkit.parser.isString(nameToken) ? nameToken.value : options.workflowPath;
+  const workflowName =
+    nameToken !== undefined && workflow.toolkit.parser.isString(nameToken)
+      ? nameToken.value
+      : options.workflowPath;
   const [owner = ""] = options.repository.fullName.split("/");
   const payload = options.event.payload as Record<string, { ref?: string } | undefined>;
   const refName = options.ref.replace(/^refs\/(heads|tags)\//, "");
@@ -132,8 +154,12 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
     ref: options.ref,
     ref_name: refName,
     ref_type: options.ref.startsWith("refs/tags/") ? "tag" : "branch",
-    base_ref: payload.pull_request ? String((payload.pull_request as { base?: { ref?: string } }).base?.ref ?? "") : "",
-    head_ref: payload.pull_request ? String((payload.pull_request as { head?: { ref?: string } }).head?.ref ?? "") : "",
+    base_ref: payload.pull_request
+      ? String((payload.pull_request as { base?: { ref?: string } }).base?.ref ?? "")
+      : "",
+    head_ref: payload.pull_request
+      ? String((payload.pull_request as { head?: { ref?: string } }).head?.ref ?? "")
+      : "",
     repository: options.repository.fullName,
     repository_id: String(options.repository.id),
     repository_owner: owner,
@@ -148,19 +174,32 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
     retention_days: "90",
   };
   const groups = options.concurrency ?? new ConcurrencyGroups();
-  const previousByKey = previous === undefined ? undefined : new Map(flatten(previous.jobs).map((job) => [job.key, job]));
+  const previousByKey =
+    previous === undefined ? undefined : new Map(flatten(previous.jobs).map((job) => [job.key, job]));
 
   emit(`run ${options.runId} attempt ${runAttempt}: ${workflowName} on ${options.event.name}`);
   // The run-level concurrency group of the workflow the event starts.
   let admission: ConcurrencyAdmission = { admitted: true, release: () => undefined };
   const runGroupToken = workflow.template.concurrency as TemplateToken | undefined;
-  const runGroup = runGroupToken === undefined
-    ? undefined
-    : concurrencyOf(evaluateToken(workflow.toolkit, runGroupToken, { github: githubContext, inputs: {}, vars: options.vars ?? {} }, { success: true, failure: false, cancelled: false }));
+  const runGroup =
+    runGroupToken === undefined
+      ? undefined
+      : concurrencyOf(
+          evaluateToken(
+            workflow.toolkit,
+            runGroupToken,
+            { github: githubContext, inputs: {}, vars: options.vars ?? {} },
+            { success: true, failure: false, cancelled: false },
+          ),
+        );
   const cancelRun = new AbortController();
   if (runGroup !== undefined && runGroup.group !== "") {
     emit(`concurrency group ${runGroup.group}: waiting`);
-    admission = await groups.enter(runGroup.group, { cancel: () => cancelRun.abort() }, runGroup.cancelInProgress);
+    admission = await groups.enter(
+      runGroup.group,
+      { cancel: () => cancelRun.abort() },
+      runGroup.cancelInProgress,
+    );
   }
   const combined = AbortSignal.any([signal, cancelRun.signal]);
   const runState: RunState = { ...state, signal: combined, cancelled: () => combined.aborted };
@@ -173,7 +212,10 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
         workflow,
         keyPrefix: "",
         namePrefix: "",
-        inputs: options.event.name === "workflow_dispatch" ? ((options.event.payload.inputs as Record<string, unknown>) ?? {}) : {},
+        inputs:
+          options.event.name === "workflow_dispatch"
+            ? ((options.event.payload.inputs as Record<string, unknown>) ?? {})
+            : {},
         secrets: { GITHUB_TOKEN: options.github.token, ...options.secrets },
         ceiling: undefined,
         previous: previousByKey,
@@ -192,7 +234,9 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
           ? "cancelled"
           : "success";
   const durationMs = now() - started;
-  emit(`run ${options.runId} attempt ${runAttempt}: ${conclusion} in ${(durationMs / 1000).toFixed(1)} s (${all.length} jobs)`);
+  emit(
+    `run ${options.runId} attempt ${runAttempt}: ${conclusion} in ${(durationMs / 1000).toFixed(1)} s (${all.length} jobs)`,
+  );
   const result: RunResult = {
     runId: options.runId,
     runAttempt,
@@ -207,7 +251,11 @@ async function execute(options: RunWorkflowOptions, signal: AbortSignal, previou
   return result;
 }
 
-function ancestors(job: WorkflowJob, byId: ReadonlyMap<string, WorkflowJob>, seen = new Set<string>()): Set<string> {
+function ancestors(
+  job: WorkflowJob,
+  byId: ReadonlyMap<string, WorkflowJob>,
+  seen = new Set<string>(),
+): Set<string> {
   for (const need of job.needs ?? []) {
     if (seen.has(need.value)) continue;
     seen.add(need.value);
@@ -287,11 +335,17 @@ async function runOneJob(
   const nameToken = job.name;
   let displayName = id;
   try {
-    if (nameToken !== undefined) displayName = evaluateTokenToString(toolkit, nameToken, baseContexts, status);
+    if (nameToken !== undefined)
+      displayName = evaluateTokenToString(toolkit, nameToken, baseContexts, status);
   } catch {
     displayName = id;
   }
-  const workflowFile = { repository: workflow.file.repository, path: workflow.file.path, ref: workflow.file.ref, sha: workflow.file.sha };
+  const workflowFile = {
+    repository: workflow.file.repository,
+    path: workflow.file.path,
+    ref: workflow.file.ref,
+    sha: workflow.file.sha,
+  };
   const finish = (partial: Partial<JobResult> & { result: JobConclusion }): JobResult => {
     const durationMs = state.now() - started;
     const finished: JobResult = {
@@ -308,7 +362,9 @@ async function runOneJob(
       durationMs,
       ...partial,
     };
-    log(`job ${finished.result}${finished.reason ? `: ${finished.reason}` : ""} (${(durationMs / 1000).toFixed(1)} s)`);
+    log(
+      `job ${finished.result}${finished.reason ? `: ${finished.reason}` : ""} (${(durationMs / 1000).toFixed(1)} s)`,
+    );
     finished.log = `${jobLines.join("\n")}\n`;
     return finished;
   };
@@ -325,7 +381,11 @@ async function runOneJob(
   } catch (error) {
     return finish({ result: "failure", reason: (error as Error).message });
   }
-  if (!run) return finish({ result: state.cancelled() ? "cancelled" : "skipped", reason: `if: ${job.if.expression} was false` });
+  if (!run)
+    return finish({
+      result: state.cancelled() ? "cancelled" : "skipped",
+      reason: `if: ${job.if.expression} was false`,
+    });
 
   // Permissions: the job's own, else the workflow's, else what the caller allows or the default.
   let permissions: JobPermissions;
@@ -333,7 +393,9 @@ async function runOneJob(
     const token = permissionsToken(workflow, id);
     const fallback = scope.ceiling ?? defaultPermissions(state.options.defaultPermissions ?? "restricted");
     permissions =
-      token === undefined ? fallback : resolvePermissions(evaluateToken(toolkit, token, baseContexts, status));
+      token === undefined
+        ? fallback
+        : resolvePermissions(evaluateToken(toolkit, token, baseContexts, status));
     if (scope.ceiling !== undefined) {
       const excesses = permissionExcesses(id, permissions, scope.ceiling);
       if (excesses.length > 0) return finish({ result: "failure", reason: excesses.join(" ") });
@@ -367,7 +429,11 @@ async function runOneJob(
         { cancel: () => jobCancel.abort() },
         group.cancelInProgress,
       );
-      if (!admission.admitted) return finish({ result: "cancelled", reason: `a newer job is pending in concurrency group ${group.group}` });
+      if (!admission.admitted)
+        return finish({
+          result: "cancelled",
+          reason: `a newer job is pending in concurrency group ${group.group}`,
+        });
     }
   }
   const signal = AbortSignal.any([state.signal, jobCancel.signal]);
@@ -375,21 +441,44 @@ async function runOneJob(
 
   try {
     if (job.type === "reusableWorkflowJob") {
-      return await runReusableJob(jobState, github, emit, scope, job, displayName, baseContexts, status, permissions, log, finish);
+      return await runReusableJob(
+        jobState,
+        github,
+        emit,
+        scope,
+        job,
+        displayName,
+        baseContexts,
+        status,
+        permissions,
+        log,
+        finish,
+      );
     }
     const instances: JobResult[] = [];
     let outputs: Record<string, string> = {};
     let result: JobConclusion = "success";
     const timeoutToken = raw?.find("timeout-minutes");
     for (const matrix of combinations) {
-      const suffix = Object.keys(matrix).length === 0 ? "" : ` (${Object.values(matrix).map(String).join(", ")})`;
+      const suffix =
+        Object.keys(matrix).length === 0 ? "" : ` (${Object.values(matrix).map(String).join(", ")})`;
       if (failFast && result === "failure") {
         log(`matrix${suffix}: not started (fail-fast)`);
         continue;
       }
-      const contexts = { ...baseContexts, matrix, strategy: { "fail-fast": failFast, "job-total": combinations.length }, secrets: scope.secrets };
-      const timeoutMs = timeoutToken === undefined ? 360 * MINUTE : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * MINUTE;
-      const token = state.options.jobToken ? await state.options.jobToken(permissions, key) : state.options.github.token;
+      const contexts = {
+        ...baseContexts,
+        matrix,
+        strategy: { "fail-fast": failFast, "job-total": combinations.length },
+        secrets: scope.secrets,
+      };
+      const timeoutMs =
+        timeoutToken === undefined
+          ? 360 * MINUTE
+          : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * MINUTE;
+      const token = state.options.jobToken
+        ? await state.options.jobToken(permissions, key)
+        : state.options.github.token;
       const env: Record<string, string> = {
         CI: "true",
         GITHUB_ACTIONS: "true",
@@ -443,7 +532,13 @@ async function runOneJob(
           runnerEnvironment: state.runnerEnvironment,
         });
         if (state.options.requestIdToken === undefined) {
-          instances.push(finish({ result: "failure", permissions, reason: "the job asks for id-token: write but the runner has no OIDC issuer (requestIdToken)" }));
+          instances.push(
+            finish({
+              result: "failure",
+              permissions,
+              reason: "the job asks for id-token: write but the runner has no OIDC issuer (requestIdToken)",
+            }),
+          );
           result = "failure";
           continue;
         }
@@ -470,9 +565,13 @@ async function runOneJob(
       if (outcome.result === "failure") result = "failure";
       else if (outcome.result === "cancelled" && result !== "failure") result = "cancelled";
       const instance = finish({ ...outcome, permissions, idTokenClaims: claims });
-      instances.push({ ...instance, key: `${key}${suffix}`, name: `${scope.namePrefix}${displayName}${suffix}` });
+      instances.push({
+        ...instance,
+        key: `${key}${suffix}`,
+        name: `${scope.namePrefix}${displayName}${suffix}`,
+      });
     }
-    if (instances.length === 1 && combinations.length === 1) return instances[0] as JobResult;
+    if (instances.length === 1 && combinations.length === 1) return instances[0];
     return finish({ result, outputs, jobs: instances, permissions });
   } finally {
     admission.release();
@@ -496,7 +595,8 @@ async function runReusableJob(
   const { toolkit } = workflow;
   const id = job.id.value;
   const calleeFile = workflow.callees.get(id);
-  if (calleeFile === undefined) return finish({ result: "failure", permissions, reason: `cannot read ${job.ref.value}` });
+  if (calleeFile === undefined)
+    return finish({ result: "failure", permissions, reason: `cannot read ${job.ref.value}` });
   let callee: LoadedWorkflow;
   try {
     callee = await loadWorkflow(state.options.files, calleeFile, {
@@ -509,10 +609,16 @@ async function runReusableJob(
   }
   // Inputs: the caller's `with:`, then each declared input's default, typed as declared.
   const inputs: Record<string, unknown> = {};
-  const given = job["input-values"] === undefined ? {} : (evaluateToken(toolkit, job["input-values"], contexts, status) as Record<string, unknown>);
+  const given =
+    job["input-values"] === undefined
+      ? {}
+      : (evaluateToken(toolkit, job["input-values"], contexts, status) as Record<string, unknown>);
   for (const { key, value } of job["input-definitions"] ?? []) {
     const name = key.assertString("input name").value;
-    const spec = evaluateToken(toolkit, value, { github, inputs: {} }, status) as { type?: string; default?: unknown };
+    const spec = evaluateToken(toolkit, value, { github, inputs: {} }, status) as {
+      type?: string;
+      default?: unknown;
+    };
     const raw = name in given ? given[name] : spec.default;
     inputs[name] =
       spec.type === "boolean"
@@ -521,13 +627,18 @@ async function runReusableJob(
           ? Number(raw ?? 0)
           : raw === undefined || raw === null
             ? ""
-            : String(raw);
+            : scalarText(raw);
   }
   let secrets: Record<string, string> = { GITHUB_TOKEN: scope.secrets.GITHUB_TOKEN ?? "" };
   if (job["inherit-secrets"]) secrets = { ...scope.secrets };
   else if (job["secret-values"] !== undefined) {
-    const values = evaluateToken(toolkit, job["secret-values"], { ...contexts, secrets: scope.secrets }, status) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(values)) secrets[name] = String(value ?? "");
+    const values = evaluateToken(
+      toolkit,
+      job["secret-values"],
+      { ...contexts, secrets: scope.secrets },
+      status,
+    ) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(values)) secrets[name] = scalarText(value);
   }
   log(`calls ${job.ref.value} (${calleeFile.sha.slice(0, 12)})`);
   // The called workflow's own concurrency group.
@@ -535,11 +646,22 @@ async function runReusableJob(
   const cancel = new AbortController();
   const groupToken = callee.template.concurrency as TemplateToken | undefined;
   if (groupToken !== undefined) {
-    const group = concurrencyOf(evaluateToken(toolkit, groupToken, { github, inputs, vars: state.options.vars ?? {} }, status));
+    const group = concurrencyOf(
+      evaluateToken(toolkit, groupToken, { github, inputs, vars: state.options.vars ?? {} }, status),
+    );
     if (group !== undefined && group.group !== "") {
       log(`concurrency group ${group.group}: waiting`);
-      admission = await (state.options.concurrency ?? new ConcurrencyGroups()).enter(group.group, { cancel: () => cancel.abort() }, group.cancelInProgress);
-      if (!admission.admitted) return finish({ result: "cancelled", permissions, reason: `a newer run is pending in concurrency group ${group.group}` });
+      admission = await (state.options.concurrency ?? new ConcurrencyGroups()).enter(
+        group.group,
+        { cancel: () => cancel.abort() },
+        group.cancelInProgress,
+      );
+      if (!admission.admitted)
+        return finish({
+          result: "cancelled",
+          permissions,
+          reason: `a newer run is pending in concurrency group ${group.group}`,
+        });
     }
   }
   const signal = AbortSignal.any([state.signal, cancel.signal]);
@@ -553,7 +675,9 @@ async function runReusableJob(
       ceiling: permissions,
       previous: scope.previous,
     });
-    const jobsContext = Object.fromEntries(inner.map((done) => [done.id, { result: done.result, outputs: done.outputs }]));
+    const jobsContext = Object.fromEntries(
+      inner.map((done) => [done.id, { result: done.result, outputs: done.outputs }]),
+    );
     const outputs: Record<string, string> = {};
     const on = callee.root.find("on");
     const call = on !== undefined && toolkit.parser.isMapping(on) ? on.find("workflow_call") : undefined;
@@ -562,7 +686,12 @@ async function runReusableJob(
       for (const { key, value } of declared) {
         const valueToken = toolkit.parser.isMapping(value) ? value.find("value") : undefined;
         if (valueToken === undefined) continue;
-        outputs[key.assertString("output name").value] = evaluateTokenToString(toolkit, valueToken, { github, inputs, jobs: jobsContext, vars: state.options.vars ?? {} }, status);
+        outputs[key.assertString("output name").value] = evaluateTokenToString(
+          toolkit,
+          valueToken,
+          { github, inputs, jobs: jobsContext, vars: state.options.vars ?? {} },
+          status,
+        );
       }
     }
     const result: JobConclusion = inner.some((done) => done.result === "failure")

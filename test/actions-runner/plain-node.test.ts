@@ -17,7 +17,9 @@ describe("the runner under plain node (dist/, as the demo runs it)", () => {
       const workflow = await loadWorkflow(source, await source.read("o/r", ".github/workflows/ci.yml", "main"));
       console.log(workflow.template.jobs.map((job) => job.id.value).join(","));
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+    });
     expect(stdout.trim()).toMatch(/^[a-z-]+(,[a-z-]+)*$/);
   });
 });

@@ -71,17 +71,33 @@ describe("the runner against the local GitHub", () => {
       orgs: [{ login: "acme", members: [{ login: "octo", role: "admin" }] }],
       repos: [
         { name: "acme/host", private: true, files: { ".github/workflows/host.yml": CALLER, "a.txt": "1\n" } },
-        { name: "acme/tools", private: true, files: { ".github/workflows/engine.yml": ENGINE, VERSION: "1.0.0\n" } },
+        {
+          name: "acme/tools",
+          private: true,
+          files: { ".github/workflows/engine.yml": ENGINE, VERSION: "1.0.0\n" },
+        },
       ],
       tokens: [{ token: "ghp_octo_token_01", user: "octo" }],
     });
     workRoot = await mkdtemp(join(tmpdir(), "runner-local-github-"));
     const tools = github.client("ghp_octo_token_01");
     const head = await tools.rest.repos.getBranch({ owner: "acme", repo: "tools", branch: "main" });
-    await tools.rest.git.createRef({ owner: "acme", repo: "tools", ref: "refs/tags/v1.0.0", sha: head.data.commit.sha });
-    eventSha = (await tools.rest.repos.getBranch({ owner: "acme", repo: "host", branch: "main" })).data.commit.sha;
+    await tools.rest.git.createRef({
+      owner: "acme",
+      repo: "tools",
+      ref: "refs/tags/v1.0.0",
+      sha: head.data.commit.sha,
+    });
+    eventSha = (await tools.rest.repos.getBranch({ owner: "acme", repo: "host", branch: "main" })).data.commit
+      .sha;
     // A second commit on host, so a checkout of the event's SHA is distinguishable from main's head.
-    await tools.rest.repos.createOrUpdateFileContents({ owner: "acme", repo: "host", path: "b.txt", message: "b", content: Buffer.from("2\n").toString("base64") });
+    await tools.rest.repos.createOrUpdateFileContents({
+      owner: "acme",
+      repo: "host",
+      path: "b.txt",
+      message: "b",
+      content: Buffer.from("2\n").toString("base64"),
+    });
   });
   afterAll(async () => {
     await github.stop();
@@ -92,14 +108,23 @@ describe("the runner against the local GitHub", () => {
     const client = github.client("ghp_octo_token_01");
     const repo = await client.rest.repos.get({ owner: "acme", repo: "host" });
     return {
-      files: gitWorkflowFiles({ gitUrl: github.gitUrl, token: "ghp_octo_token_01", cacheDir: join(workRoot, "cache") }),
+      files: gitWorkflowFiles({
+        gitUrl: github.gitUrl,
+        token: "ghp_octo_token_01",
+        cacheDir: join(workRoot, "cache"),
+      }),
       repository: { fullName: "acme/host", id: repo.data.id, ownerId: repo.data.owner.id },
       workflowPath: ".github/workflows/host.yml",
       event: { name: "issues", payload: { action: "labeled" } },
       ref: "refs/heads/main",
       sha: eventSha,
       actor: { login: "octo", id: 1 },
-      github: { gitUrl: github.gitUrl, apiUrl: github.url, serverUrl: github.url, token: "ghp_octo_token_01" },
+      github: {
+        gitUrl: github.gitUrl,
+        apiUrl: github.url,
+        serverUrl: github.url,
+        token: "ghp_octo_token_01",
+      },
       runId: 9187,
       workRoot,
       killGraceMs: 200,
@@ -124,7 +149,9 @@ describe("the runner against the local GitHub", () => {
     expect(inner?.steps[0]?.log).toContain(
       `claims=${JSON.stringify({ aud: "task-assistant-broker", job_workflow_ref: "acme/tools/.github/workflows/engine.yml@refs/tags/v1.0.0", repository_id: String(opts.repository.id) })}`,
     );
-    const tools = await github.client().rest.repos.getBranch({ owner: "acme", repo: "tools", branch: "main" });
+    const tools = await github
+      .client()
+      .rest.repos.getBranch({ owner: "acme", repo: "tools", branch: "main" });
     expect(inner?.idTokenClaims).toMatchObject({
       sub: "repo:acme/host:ref:refs/heads/main",
       repository: "acme/host",
@@ -141,7 +168,9 @@ describe("the runner against the local GitHub", () => {
       runner_environment: "github-hosted",
     });
     expect(inner?.steps[1]).toMatchObject({ conclusion: "failure" });
-    expect(inner?.steps[1]?.log).toContain("the action actions/cache@v4 is not supported by the local runner");
+    expect(inner?.steps[1]?.log).toContain(
+      "the action actions/cache@v4 is not supported by the local runner",
+    );
     expect(run.conclusion).toBe("failure");
   });
 });

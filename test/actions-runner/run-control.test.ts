@@ -15,7 +15,12 @@ afterEach(async () => {
 function job(run: RunResult, key: string): JobResult {
   const all = (jobs: JobResult[]): JobResult[] => jobs.flatMap((one) => [one, ...all(one.jobs)]);
   const found = all(run.jobs).find((one) => one.key === key);
-  if (!found) throw new Error(`no job ${key} in ${all(run.jobs).map((one) => one.key).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no job ${key} in ${all(run.jobs)
+        .map((one) => one.key)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -93,7 +98,11 @@ jobs:
     const run = await handle.result;
     expect(run.conclusion).toBe("cancelled");
     expect(job(run, "long").result).toBe("cancelled");
-    expect(job(run, "long").steps.map((step) => step.conclusion)).toEqual(["cancelled", "success", "skipped"]);
+    expect(job(run, "long").steps.map((step) => step.conclusion)).toEqual([
+      "cancelled",
+      "success",
+      "skipped",
+    ]);
     expect(job(run, "later").result).toBe("cancelled");
   });
 
@@ -111,13 +120,28 @@ jobs:
     const groups = new ConcurrencyGroups();
     const first = startWorkflowRun(fixture.options({ runId: 1, concurrency: groups }));
     await waitForFile(join(fixture.dir, "work", "first-started"));
-    const second = startWorkflowRun(fixture.options({ runId: 2, concurrency: groups }));
+    // The third run starts once the second is queued, so the order of the two is the test's, not the scheduler's.
+    let queued!: () => void;
+    const secondQueued = new Promise<void>((resolve) => (queued = resolve));
+    const second = startWorkflowRun(
+      fixture.options({
+        runId: 2,
+        concurrency: groups,
+        log: (line) => {
+          if (line.includes(": waiting")) queued();
+        },
+      }),
+    );
+    await secondQueued;
     const third = startWorkflowRun(fixture.options({ runId: 3, concurrency: groups }));
     expect((await second.result).conclusion).toBe("cancelled");
     await writeFile(join(fixture.dir, "work", "release"), "");
     expect((await first.result).conclusion).toBe("success");
     expect((await third.result).conclusion).toBe("success");
-    expect((await readFile(join(fixture.dir, "work", "order"), "utf8")).trim().split("\n")).toEqual(["1", "3"]);
+    expect((await readFile(join(fixture.dir, "work", "order"), "utf8")).trim().split("\n")).toEqual([
+      "1",
+      "3",
+    ]);
   });
 
   it("expands strategy.matrix with include and exclude", async () => {
@@ -141,7 +165,11 @@ jobs:
     });
     const run = await runWorkflow(fixture.options());
     const build = job(run, "build");
-    expect(build.jobs.map((one) => one.name)).toEqual(["build (18, linux)", "build (20, linux, yes)", "build (20, mac, yes)"]);
+    expect(build.jobs.map((one) => one.name)).toEqual([
+      "build (18, linux)",
+      "build (20, linux, yes)",
+      "build (20, mac, yes)",
+    ]);
     expect(build.jobs[1]?.steps[0]?.log).toContain("node=20 os=linux extra=yes");
   });
 

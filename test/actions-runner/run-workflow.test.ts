@@ -13,7 +13,12 @@ afterEach(async () => {
 function job(run: RunResult, key: string): JobResult {
   const all = (jobs: JobResult[]): JobResult[] => jobs.flatMap((one) => [one, ...all(one.jobs)]);
   const found = all(run.jobs).find((one) => one.key === key);
-  if (!found) throw new Error(`no job ${key} in ${all(run.jobs).map((one) => one.key).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no job ${key} in ${all(run.jobs)
+        .map((one) => one.key)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -209,8 +214,16 @@ jobs:
     const problems = (error as ValidationError).problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: ".github/workflows/main.yml", line: 6, col: 16, message: "Invalid input, made_up is not defined in the referenced workflow." }),
-        expect.objectContaining({ line: 8, message: "Invalid secret, invented is not defined in the referenced workflow." }),
+        expect.objectContaining({
+          file: ".github/workflows/main.yml",
+          line: 6,
+          col: 16,
+          message: "Invalid input, made_up is not defined in the referenced workflow.",
+        }),
+        expect.objectContaining({
+          line: 8,
+          message: "Invalid secret, invented is not defined in the referenced workflow.",
+        }),
       ]),
     );
     // The output check runs once the parser's own checks pass.
@@ -240,7 +253,13 @@ jobs:
     });
     const wiring = await runWorkflow(fixture.options()).catch((caught: unknown) => caught);
     expect((wiring as ValidationError).problems).toEqual([
-      expect.objectContaining({ file: ".github/workflows/main.yml", line: 9, message: expect.stringContaining("needs.call.outputs.nothing: the reusable workflow ./.github/workflows/called.yml does not declare output nothing") }),
+      expect.objectContaining({
+        file: ".github/workflows/main.yml",
+        line: 9,
+        message: expect.stringContaining(
+          "needs.call.outputs.nothing: the reusable workflow ./.github/workflows/called.yml does not declare output nothing",
+        ),
+      }),
     ]);
   });
 });

@@ -11,7 +11,10 @@ export interface RunnerFixture {
   cleanup(): Promise<void>;
 }
 
-export async function aRunnerFixture(files: Record<string, string>, repository = "acme/app"): Promise<RunnerFixture> {
+export async function aRunnerFixture(
+  files: Record<string, string>,
+  repository = "acme/app",
+): Promise<RunnerFixture> {
   const dir = await mkdtemp(join(tmpdir(), "actions-runner-"));
   const repoDir = join(dir, "repo");
   for (const [path, content] of Object.entries(files)) {
@@ -28,7 +31,12 @@ export async function aRunnerFixture(files: Record<string, string>, repository =
       ref: "refs/heads/main",
       sha: "a".repeat(40),
       actor: { login: "octo", id: 7 },
-      github: { gitUrl: "http://127.0.0.1:1", apiUrl: "http://127.0.0.1:1", serverUrl: "http://127.0.0.1:1", token: "ghs_test" },
+      github: {
+        gitUrl: "http://127.0.0.1:1",
+        apiUrl: "http://127.0.0.1:1",
+        serverUrl: "http://127.0.0.1:1",
+        token: "ghs_test",
+      },
       runId: 42,
       workRoot: join(dir, "work"),
       killGraceMs: 200,

@@ -13,7 +13,13 @@ describe("git smart HTTP paths and partial clone", () => {
     github = await startTestGitHub({
       users: [{ login: "writer" }],
       orgs: [{ login: "acme", members: [{ login: "writer", role: "admin" }] }],
-      repos: [{ name: "acme/app", private: true, files: { "README.md": "# app\n", "src/big.txt": "x".repeat(10_000) } }],
+      repos: [
+        {
+          name: "acme/app",
+          private: true,
+          files: { "README.md": "# app\n", "src/big.txt": "x".repeat(10_000) },
+        },
+      ],
       tokens: [{ token: "ghp_writer_0001", user: "writer" }],
     });
     workdir = await mkdtemp(join(tmpdir(), "local-github-paths-"));
@@ -23,7 +29,8 @@ describe("git smart HTTP paths and partial clone", () => {
     await rm(workdir, { recursive: true, force: true });
   });
 
-  const remote = (path: string) => `${github.gitUrl.replace("://", "://x-access-token:ghp_writer_0001@")}/${path}`;
+  const remote = (path: string) =>
+    `${github.gitUrl.replace("://", "://x-access-token:ghp_writer_0001@")}/${path}`;
 
   it("clones /owner/repo without .git, as actions/checkout names remotes", async () => {
     const clone = join(workdir, "no-dot-git");
@@ -40,7 +47,15 @@ describe("git smart HTTP paths and partial clone", () => {
 
   it("serves a partial clone (--filter=blob:none): blobs stay on the server until needed", async () => {
     const clone = join(workdir, "partial");
-    const cloned = await gitResult(workdir, "clone", "--quiet", "--no-checkout", "--filter=blob:none", remote("acme/app"), clone);
+    const cloned = await gitResult(
+      workdir,
+      "clone",
+      "--quiet",
+      "--no-checkout",
+      "--filter=blob:none",
+      remote("acme/app"),
+      clone,
+    );
     expect(cloned.stderr).not.toContain("filtering not recognized by server");
     const missing = await git(clone, "rev-list", "--objects", "--all", "--missing=print");
     expect(missing.split("\n").filter((line) => line.startsWith("?"))).toHaveLength(2);
@@ -50,7 +65,9 @@ describe("git smart HTTP paths and partial clone", () => {
   });
 
   it("fetches a commit by its SHA", async () => {
-    const head = (await git(workdir, "ls-remote", remote("acme/app"), "refs/heads/main")).split("\t")[0] as string;
+    const head = (await git(workdir, "ls-remote", remote("acme/app"), "refs/heads/main")).split(
+      "\t",
+    )[0];
     const repo = join(workdir, "by-sha");
     await git(workdir, "init", "--quiet", repo);
     await git(repo, "fetch", "--quiet", "--depth=1", remote("acme/app"), head);

@@ -12,7 +12,11 @@ describe("issue-list filters", () => {
           name: "alice/app",
           issues: [
             { title: "Body mention", body: "cc @bob please", user: "alice" },
-            { title: "Comment mention", user: "alice", comments: [{ body: "@Bob, thoughts?", user: "alice" }] },
+            {
+              title: "Comment mention",
+              user: "alice",
+              comments: [{ body: "@Bob, thoughts?", user: "alice" }],
+            },
             { title: "Longer name", body: "ask @bobby and @alice-b", user: "alice" },
             { title: "No mention", body: "bob@example.com", user: "alice" },
           ],
@@ -25,7 +29,9 @@ describe("issue-list filters", () => {
   });
 
   it("filters by mentioned user in the body or a comment, whole logins only", async () => {
-    const listed = await github.client().rest.issues.listForRepo({ owner: "alice", repo: "app", mentioned: "bob" });
+    const listed = await github
+      .client()
+      .rest.issues.listForRepo({ owner: "alice", repo: "app", mentioned: "bob" });
     expect(listed.data.map((issue) => issue.title).sort()).toEqual(["Body mention", "Comment mention"]);
   });
 

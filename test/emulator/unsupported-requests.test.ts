@@ -7,7 +7,10 @@ describe("requests the local GitHub does not serve", () => {
   let github: LocalGitHub;
   const token = "ghp_octo_token_01";
   const call = (method: string, path: string) =>
-    fetch(`${github.url}${path}`, { method, headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" } });
+    fetch(`${github.url}${path}`, {
+      method,
+      headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" },
+    });
 
   beforeAll(async () => {
     github = await startLocalGitHub({
@@ -20,14 +23,20 @@ describe("requests the local GitHub does not serve", () => {
   });
 
   it("are counted in /_emulator/stats with method and path, and charged to the rate limit", async () => {
-    const before = (await (await call("GET", "/rate_limit")).json()) as { resources: { core: { used: number } } };
+    const before = (await (await call("GET", "/rate_limit")).json()) as {
+      resources: { core: { used: number } };
+    };
     expect((await call("GET", "/repos/octo/app/commits")).status).toBe(404);
     expect((await call("GET", "/repos/octo/app/commits")).status).toBe(404);
     expect((await call("POST", "/repos/octo/app/dispatches")).status).toBe(404);
-    const after = (await (await call("GET", "/rate_limit")).json()) as { resources: { core: { used: number } } };
+    const after = (await (await call("GET", "/rate_limit")).json()) as {
+      resources: { core: { used: number } };
+    };
     expect(after.resources.core.used - before.resources.core.used).toBe(3);
     const stats = (await (
-      await fetch(`${github.url}/_emulator/stats`, { headers: { authorization: `token ${github.adminToken}` } })
+      await fetch(`${github.url}/_emulator/stats`, {
+        headers: { authorization: `token ${github.adminToken}` },
+      })
     ).json()) as { unsupported: Array<{ method: string; path: string; count: number }> };
     expect(stats.unsupported).toEqual([
       { method: "GET", path: "/repos/octo/app/commits", count: 2 },

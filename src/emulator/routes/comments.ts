@@ -26,7 +26,10 @@ function createComment(ctx: RequestContext): Reply {
   const issue = issueOf(repo, numberParam(ctx, "issue_number"));
   const actor = actorOf(ctx);
   // A locked conversation takes comments only from those with push access (triage for Apps).
-  if (issue.locked && !holdsRole(ctx.emu.state, ctx.principal, repo, ctx.principal.kind === "installation" ? "triage" : "push")) {
+  if (
+    issue.locked &&
+    !holdsRole(ctx.emu.state, ctx.principal, repo, ctx.principal.kind === "installation" ? "triage" : "push")
+  ) {
     throw new HttpError(403, "Unable to create comment because issue is locked.");
   }
   const text = requiredString(bodyObject(ctx), "body", "IssueComment");

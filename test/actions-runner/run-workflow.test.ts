@@ -262,4 +262,52 @@ jobs:
       }),
     ]);
   });
+
+  it("fails a called job that asks for more permissions than its caller grants, in GitHub's words", async () => {
+    fixture = await aRunnerFixture({
+      ".github/workflows/main.yml": `on: push
+jobs:
+  call:
+    uses: ./.github/workflows/called.yml
+    permissions:
+      contents: read
+`,
+      ".github/workflows/called.yml": `on: workflow_call
+permissions:
+  contents: read
+  id-token: write
+jobs:
+  engine:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+`,
+    });
+    const run = await runWorkflow(fixture.options());
+    expect(job(run, "call/engine")).toMatchObject({
+      result: "failure",
+      reason:
+        "The nested job 'engine' is requesting 'id-token: write', but is only allowed 'id-token: none'.",
+      steps: [],
+    });
+  });
+
+  it("refuses reusable workflows nested deeper than the level limit", async () => {
+    const calls = (next: string) => `on: workflow_call
+jobs:
+  next:
+    uses: ./.github/workflows/${next}.yml
+`;
+    fixture = await aRunnerFixture({
+      ".github/workflows/main.yml": "on: push\njobs:\n  next:\n    uses: ./.github/workflows/one.yml\n",
+      ".github/workflows/one.yml": calls("two"),
+      ".github/workflows/two.yml": calls("three"),
+      ".github/workflows/three.yml":
+        "on: workflow_call\njobs:\n  j:\n    runs-on: x\n    steps:\n      - run: echo deep\n",
+    });
+    const deep = await runWorkflow(fixture.options({ maxWorkflowLevels: 3 }));
+    expect(job(deep, "next/next").reason).toContain("Reusable workflows are not allowed");
+    const allowed = await runWorkflow(fixture.options({ maxWorkflowLevels: 4, runId: 43 }));
+    expect(job(allowed, "next/next/next/j").steps[0]?.log).toContain("deep");
+  });
 });

@@ -70,9 +70,10 @@ describe("the runner's pure parts", () => {
 
   it("expands a matrix with exclude and include as GitHub does", () => {
     expect(expandMatrix({ a: [1, 2], exclude: [{ a: 2 }], include: [{ a: 1, b: "x" }, { c: 3 }] })).toEqual([
-      { a: 1, b: "x" },
-      { c: 3 },
+      // {c: 3} adds to the combination without overwriting an original value, so it extends it.
+      { a: 1, b: "x", c: 3 },
     ]);
+    expect(expandMatrix({ a: [1], include: [{ a: 2 }] })).toEqual([{ a: 1 }, { a: 2 }]);
     expect(expandMatrix(undefined)).toEqual([{}]);
   });
 

@@ -12,8 +12,10 @@ import { KeyedMutex } from "./git/keyed-mutex.js";
 import { handleAdmin } from "./http/admin-api.js";
 import { Faults } from "./http/faults.js";
 import { RateLimiter } from "./http/rate-limiter.js";
+import { handleOidcPublic, isPublicOidcPath } from "./http/oidc-api.js";
 import { handleRest, type ObservedExchange } from "./http/rest-pipeline.js";
 import { Stats } from "./http/stats.js";
+import { OidcIssuer } from "./oidc/oidc-issuer.js";
 import { createRouter } from "./routes/all-routes.js";
 import type { Emulator } from "./routes/route-types.js";
 import { applySeed } from "./seed/apply-seed.js";
@@ -81,6 +83,8 @@ export interface LocalGitHub {
   stateDir: string;
   /** What the `seed` option created (tokens, App keys, ids), when one was given. */
   seeded: SeedResult | undefined;
+  /** The Actions OIDC issuer URL (`<url>/_emulator/oidc`); see the admin API for minting tokens. */
+  oidcIssuer: string;
   /** The server's clock (set or advance it here or through `POST /_emulator/clock`). */
   clock: SettableClock;
   /** Applies another seed (same as `POST /_emulator/seed`). */
@@ -128,10 +132,12 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     observe: options.observe,
     durable: () => persistence.commit(),
   };
-  const admin = { emu, faults, stats, rateLimiter, persistence };
+  const oidc = new OidcIssuer(state, clock, () => emu.baseUrl);
+  const admin = { emu, faults, stats, rateLimiter, persistence, oidc };
 
   const handler = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = parseRequestTarget(req.url, emu.baseUrl);
+    if (isPublicOidcPath(url.pathname)) return handleOidcPublic(oidc, req, res, url);
     if (url.pathname.startsWith("/_emulator/")) return handleAdmin(admin, req, res, url);
     if (GIT_PATH.test(url.pathname)) return handleGitHttp(emu, stats, req, res, url);
     return handleRest(pipeline, req, res, url);
@@ -200,6 +206,7 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     port,
     stateDir,
     seeded,
+    oidcIssuer: oidc.issuer(),
     clock,
     seed: async (seed) => {
       const result = await applySeed(emu, seed);

@@ -138,6 +138,18 @@ describe("the state shadow", () => {
     // Lines the snapshot already holds are not applied again.
     expect(replayJournal({ ...cloneJson(snapshot), journalSeq: 2 }, [first, second]).repos).toHaveLength(1);
   });
+  it("journals the OIDC issuer's keys when they change, and replays them", () => {
+    const snapshot = aSnapshot();
+    const state = new EmulatorState(cloneJson(snapshot));
+    const shadow = new StateShadow(cloneJson(snapshot));
+    expect(shadow.diff(state, "all")).toBeUndefined();
+    const key = { kid: "k1", privateKeyPem: "-----BEGIN PRIVATE KEY-----", createdAt: 5 };
+    state.oidcKeys = [key];
+    const line = { seq: 1, ...shadow.diff(state, "all") };
+    expect(line.oidcKeys).toEqual([key]);
+    expect(shadow.diff(state, "all")).toBeUndefined();
+    expect(replayJournal(cloneJson(snapshot), [line]).oidcKeys).toEqual([key]);
+  });
 });
 
 describe("the journal file", () => {

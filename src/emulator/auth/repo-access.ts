@@ -121,3 +121,17 @@ export function assertAccess(state: EmulatorState, principal: Principal, repo: R
     }
   }
 }
+
+/** Whether the principal holds at least `role` on the repository (installations through their permissions). */
+export function holdsRole(state: EmulatorState, principal: Principal, repo: Repo, role: RepoRole): boolean {
+  if (principal.kind === "admin") return true;
+  return rank(roleOf(state, principal, repo)) >= rank(role);
+}
+
+/**
+ * Whether the principal may set labels, assignees and a milestone on issues: users need push
+ * access (GitHub silently drops them otherwise), installations the issues write permission.
+ */
+export function setsIssueMetadata(state: EmulatorState, principal: Principal, repo: Repo): boolean {
+  return holdsRole(state, principal, repo, principal.kind === "installation" ? "triage" : "push");
+}

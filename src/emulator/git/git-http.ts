@@ -9,8 +9,12 @@ import type { Emulator } from "../routes/route-types.js";
 /** GitHub refuses pushes over 2 GiB; so does this server, before reading them. */
 const MAX_REQUEST_BYTES = 2 * 1024 ** 3;
 
-/** `/<owner>/<repo>.git/...`: the paths git's smart HTTP protocol uses. */
-export const GIT_PATH = /^\/([^/]+)\/([^/]+?)\.git(\/.*)?$/;
+/**
+ * The paths git's smart HTTP protocol uses: `/<owner>/<repo>.git/...`, and, as GitHub accepts and
+ * actions/checkout uses, `/<owner>/<repo>/...` without `.git` for the protocol's own endpoints.
+ */
+export const GIT_PATH =
+  /^\/([^/]+)\/([^/]+?)(?:\.git(\/.*)?|(\/info\/refs|\/git-upload-pack|\/git-receive-pack))$/;
 
 function deny(res: ServerResponse, status: number, message: string): void {
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
@@ -32,7 +36,8 @@ export async function handleGitHttp(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const [, owner, name, rest = "/"] = GIT_PATH.exec(url.pathname) ?? [];
+  const [, owner, name, dotGitRest, bareRest] = GIT_PATH.exec(url.pathname) ?? [];
+  const rest = dotGitRest ?? bareRest ?? "/";
   const service = rest === "/info/refs" ? url.searchParams.get("service") : rest.replace(/^\//, "");
   if (service !== "git-upload-pack" && service !== "git-receive-pack") {
     deny(res, 403, "Only git's smart HTTP protocol is served here.");
@@ -91,6 +96,12 @@ export async function handleGitHttp(
     ...(process.env as Record<string, string>),
     GIT_PROJECT_ROOT: emu.git.root,
     GIT_HTTP_EXPORT_ALL: "1",
+    // Partial clone (`--filter=blob:none`) and fetching a commit by SHA, as GitHub serves them.
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: "uploadpack.allowFilter",
+    GIT_CONFIG_VALUE_0: "true",
+    GIT_CONFIG_KEY_1: "uploadpack.allowReachableSHA1InWant",
+    GIT_CONFIG_VALUE_1: "true",
     PATH_INFO: `/${fullName}.git${rest}`,
     REQUEST_METHOD: req.method ?? "GET",
     QUERY_STRING: url.search.replace(/^\?/, ""),
@@ -100,6 +111,8 @@ export async function handleGitHttp(
     GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""),
     HTTP_CONTENT_ENCODING: String(req.headers["content-encoding"] ?? ""),
     LOCAL_GITHUB_PUSHER: pusher,
+    LOCAL_GITHUB_WORKFLOWS_DENIED:
+      principal.kind === "installation" && principal.permissions.workflows !== "write" ? "1" : "0",
     LOCAL_GITHUB_PUSHER_ADMIN: roleOf(emu.state, principal, repo) === "admin" ? "1" : "0",
   };
   if (req.headers["content-length"] !== undefined) env.CONTENT_LENGTH = String(req.headers["content-length"]);

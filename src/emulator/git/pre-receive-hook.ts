@@ -5,14 +5,30 @@ export const PROTECTION_FILE = "local-github-protection";
  * The pre-receive hook installed in every bare repository. It enforces branch protection on
  * `git push` as GitHub does (GH006), from rules the server writes to `PROTECTION_FILE`, one line per
  * protected ref: `<ref> <blocked operations: update,force,delete> <enforce_admins 0|1> <allowed pushers>`.
- * The server tells it who is pushing through LOCAL_GITHUB_PUSHER and LOCAL_GITHUB_PUSHER_ADMIN.
+ * The server tells it who is pushing through LOCAL_GITHUB_PUSHER and LOCAL_GITHUB_PUSHER_ADMIN, and
+ * sets LOCAL_GITHUB_WORKFLOWS_DENIED=1 for an App without the `workflows` permission: such a push
+ * may not add or change anything under `.github/workflows/`, as on GitHub.
  */
 export const PRE_RECEIVE_HOOK = `#!/bin/sh
+zero=0000000000000000000000000000000000000000
+input=$(cat)
+if [ "$LOCAL_GITHUB_WORKFLOWS_DENIED" = 1 ]; then
+  while read -r old new ref; do
+    [ -n "$new" ] && [ "$new" != "$zero" ] || continue
+    workflow=$(git log --format= --name-only "$new" --not --all | grep '^\\.github/workflows/' | head -n 1)
+    if [ -n "$workflow" ]; then
+      echo "refusing to allow a GitHub App to create or update workflow \\\`$workflow\\\` without \\\`workflows\\\` permission" >&2
+      exit 1
+    fi
+  done <<INPUT
+$input
+INPUT
+fi
 rules="\${GIT_DIR:-.}/${PROTECTION_FILE}"
 [ -s "$rules" ] || exit 0
-zero=0000000000000000000000000000000000000000
 refused=0
 while read -r old new ref; do
+  [ -n "$ref" ] || continue
   line=$(awk -v r="$ref" '$1 == r { print; exit }' "$rules")
   [ -n "$line" ] || continue
   set -- $line
@@ -32,6 +48,8 @@ while read -r old new ref; do
       esac
       refused=1 ;;
   esac
-done
+done <<INPUT
+$input
+INPUT
 exit $refused
 `;

@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ValidationError } from "../../errors.js";
 import { credentialOf } from "../auth/principal.js";
+import type { OidcIssuer } from "../oidc/oidc-issuer.js";
 import type { Emulator } from "../routes/route-types.js";
 import { applySeed } from "../seed/apply-seed.js";
 import type { Persistence } from "../state/persistence.js";
 import { parseFaultSpec, type Faults } from "./faults.js";
 import { HttpError } from "./http-error.js";
+import { parseMintBody } from "./oidc-api.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { readBody } from "./rest-pipeline.js";
 import type { Stats } from "./stats.js";
@@ -17,6 +19,7 @@ export interface AdminApi {
   stats: Stats;
   rateLimiter: RateLimiter;
   persistence: Persistence;
+  oidc: OidcIssuer;
 }
 
 type AdminReply = { status: number; body?: unknown };
@@ -108,6 +111,20 @@ async function route(api: AdminApi, req: IncomingMessage, url: URL, raw: Buffer)
     case "POST /_emulator/snapshot":
       await api.persistence.compact();
       return { status: 204 };
+    case "POST /_emulator/actions/id-token": {
+      const request = parseMintBody(parseJsonBody(raw));
+      if (typeof request === "string") return problem(422, request);
+      return { status: 201, body: { value: await api.oidc.mint(request) } };
+    }
+    case "POST /_emulator/actions/id-token-request": {
+      const request = parseMintBody(parseJsonBody(raw));
+      if (typeof request === "string") return problem(422, request);
+      if (request.audience !== undefined || request.ttlSeconds !== undefined)
+        return problem(422, 'the job names the audience when it asks; give only "claims"');
+      return { status: 201, body: api.oidc.createRequest(request.claims) };
+    }
+    case "POST /_emulator/oidc/rotate":
+      return { status: 201, body: await api.oidc.rotate() };
     default:
       return problem(404, `no admin endpoint ${key}`, {
         endpoints: [
@@ -119,6 +136,9 @@ async function route(api: AdminApi, req: IncomingMessage, url: URL, raw: Buffer)
           "GET|POST /_emulator/limits",
           "POST /_emulator/tokens",
           "POST /_emulator/snapshot",
+          "POST /_emulator/actions/id-token",
+          "POST /_emulator/actions/id-token-request",
+          "POST /_emulator/oidc/rotate",
         ],
       });
   }

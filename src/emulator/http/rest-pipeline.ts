@@ -152,7 +152,9 @@ export async function handleRest(
       req.socket.remoteAddress ?? "",
     );
     const limit = primaryLimitOf(emu.state.limits, principal);
-    if (route && !route.free) {
+    // Every request counts against the primary limit, including ones the local GitHub does not
+    // serve (GitHub charges every request it answers); only free routes such as /rate_limit don't.
+    if (!route?.free) {
       emu.rateLimiter.checkPrimary(principal.rateKey, limit, now);
       withinPrimaryLimit = true;
     }
@@ -242,6 +244,7 @@ export async function handleRest(
   res.end(req.method === "HEAD" ? undefined : payload);
 
   stats.record(method, template, reply.status, { contentCreating: route?.contentCreating ?? false, charged });
+  if (!match) stats.recordUnsupported(method, url.pathname);
   if (pipeline.observe) {
     let observed: unknown = reply.body;
     if (reply.json !== undefined) observed = JSON.parse(reply.json.toString());

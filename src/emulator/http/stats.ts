@@ -10,6 +10,8 @@ export class Stats {
   private rateLimitUnits = 0;
   private notModified = 0;
   private git = { upload_pack: 0, receive_pack: 0 };
+  /** Requests no route serves, by `METHOD path`: what a client needed that the local GitHub lacks. */
+  private unsupported = new Map<string, number>();
   private since: string;
 
   constructor(private readonly now: () => Date) {
@@ -35,6 +37,13 @@ export class Stats {
     if (status === 304) this.notModified += 1;
   }
 
+  recordUnsupported(method: string, path: string) {
+    const key = `${method} ${path.slice(0, 300)}`;
+    // Bounded, so a stream of made-up paths cannot grow memory without end.
+    if (!this.unsupported.has(key) && this.unsupported.size >= 1000) return;
+    this.unsupported.set(key, (this.unsupported.get(key) ?? 0) + 1);
+  }
+
   recordGit(service: "upload_pack" | "receive_pack") {
     this.git[service] += 1;
   }
@@ -46,6 +55,7 @@ export class Stats {
     this.rateLimitUnits = 0;
     this.notModified = 0;
     this.git = { upload_pack: 0, receive_pack: 0 };
+    this.unsupported = new Map();
     this.since = this.now().toISOString();
   }
 
@@ -74,6 +84,11 @@ export class Stats {
       rate_limit_units: this.rateLimitUnits,
       not_modified: this.notModified,
       git: { ...this.git },
+      unsupported: [...this.unsupported.entries()].map(([key, count]) => ({
+        method: key.slice(0, key.indexOf(" ")),
+        path: key.slice(key.indexOf(" ") + 1),
+        count,
+      })),
       by_route: byRoute,
       requests,
     };

@@ -1,4 +1,5 @@
-import { notFound } from "../http/http-error.js";
+import { holdsRole } from "../auth/repo-access.js";
+import { HttpError, notFound } from "../http/http-error.js";
 import { renderComment, renderEvent } from "../render/render-issue.js";
 import { repoApiUrl } from "../render/render-repo.js";
 import type { Issue, IssueComment, IssueEvent, Repo } from "../state/types.js";
@@ -24,6 +25,13 @@ function createComment(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "write", role: "pull" });
   const issue = issueOf(repo, numberParam(ctx, "issue_number"));
   const actor = actorOf(ctx);
+  // A locked conversation takes comments only from those with push access (triage for Apps).
+  if (
+    issue.locked &&
+    !holdsRole(ctx.emu.state, ctx.principal, repo, ctx.principal.kind === "installation" ? "triage" : "push")
+  ) {
+    throw new HttpError(403, "Unable to create comment because issue is locked.");
+  }
   const text = requiredString(bodyObject(ctx), "body", "IssueComment");
   const comment: IssueComment = {
     id: ctx.emu.state.nextId(),
@@ -81,9 +89,18 @@ function getComment(ctx: RequestContext): Reply {
   return ok(renderComment(ctx.emu, repo, issue, comment));
 }
 
+/** Others' comments are edited or deleted only by those with triage access; one's own always. */
+function assertMayChange(ctx: RequestContext, repo: Repo, comment: IssueComment): void {
+  const actor = actorOf(ctx);
+  if (comment.userId !== actor.id && !holdsRole(ctx.emu.state, ctx.principal, repo, "triage")) {
+    throw new HttpError(403, "Must have triage access to edit or delete another user's comment.");
+  }
+}
+
 function updateComment(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "write", role: "pull" });
   const { issue, comment } = findComment(repo, numberParam(ctx, "comment_id"));
+  assertMayChange(ctx, repo, comment);
   comment.body = requiredString(bodyObject(ctx), "body", "IssueComment");
   comment.updatedAt = ctx.now;
   return ok(renderComment(ctx.emu, repo, issue, comment));
@@ -92,6 +109,7 @@ function updateComment(ctx: RequestContext): Reply {
 function deleteComment(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "write", role: "pull" });
   const { issue, comment } = findComment(repo, numberParam(ctx, "comment_id"));
+  assertMayChange(ctx, repo, comment);
   issue.comments.splice(issue.comments.indexOf(comment), 1);
   return noContent();
 }

@@ -1,7 +1,7 @@
 import { roleOf } from "../auth/repo-access.js";
 import { protectionRefusal } from "../git/branch-protection-rules.js";
 import { isValidRepoPath } from "../git/git-store.js";
-import { HttpError, invalidRequest, notFound } from "../http/http-error.js";
+import { HttpError, invalidRequest, notAccessibleByIntegration, notFound } from "../http/http-error.js";
 import { renderContentEntry, renderGitCommit, wrappedBase64 } from "../render/render-git.js";
 import type { Repo } from "../state/types.js";
 import { personFromBody, personOf } from "./commit-identity.js";
@@ -123,9 +123,21 @@ async function writeFile(
   });
 }
 
+/**
+ * GitHub refuses an App's (or installation token's) change under `.github/workflows/` unless it
+ * holds the `workflows` permission, whatever its contents permission.
+ */
+function assertWorkflowsPermission(ctx: RequestContext, path: string): void {
+  if (!/^\.github\/workflows\//.test(path)) return;
+  if (ctx.principal.kind === "installation" && ctx.principal.permissions.workflows !== "write") {
+    throw notAccessibleByIntegration();
+  }
+}
+
 async function putContents(ctx: RequestContext): Promise<Reply> {
   const repo = repoOf(ctx, { scope: "contents", level: "write" });
   const path = checkedPath(ctx);
+  assertWorkflowsPermission(ctx, path);
   const body = bodyObject(ctx);
   const message = optionalString(body, "message", "Commit");
   if (!message) throw invalidRequest('"message" wasn\'t supplied.');
@@ -166,6 +178,7 @@ async function putContents(ctx: RequestContext): Promise<Reply> {
 async function deleteContents(ctx: RequestContext): Promise<Reply> {
   const repo = repoOf(ctx, { scope: "contents", level: "write" });
   const path = checkedPath(ctx);
+  assertWorkflowsPermission(ctx, path);
   const body = bodyObject(ctx);
   const message = optionalString(body, "message", "Commit");
   if (!message) throw invalidRequest('"message" wasn\'t supplied.');

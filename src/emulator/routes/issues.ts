@@ -1,3 +1,4 @@
+import { assertAccess, setsIssueMetadata } from "../auth/repo-access.js";
 import { notFound, validationFailed } from "../http/http-error.js";
 import { authorAssociationOf, jsonArray, renderIssue, renderIssueJson } from "../render/render-issue.js";
 import type { EmulatorState } from "../state/emulator-state.js";
@@ -47,6 +48,15 @@ function issueFilter(ctx: RequestContext, repo: Repo): (issue: Issue) => boolean
   const assigneeId =
     assignee === null || assignee === "*" || assignee === "none" ? undefined : accountId(assignee);
   const creatorId = creator === null ? undefined : accountId(creator);
+  // Issue types are not modelled here: refused rather than silently ignored.
+  if (ctx.query.get("type") !== null) {
+    throw validationFailed({ resource: "Issue", code: "invalid", field: "type" });
+  }
+  const mentioned = ctx.query.get("mentioned");
+  const mention =
+    mentioned === null
+      ? undefined
+      : new RegExp(`(^|[^A-Za-z0-9-])@${mentioned.replace(/[^A-Za-z0-9-]/g, "")}(?![A-Za-z0-9-])`, "i");
   let milestoneNumber: number | undefined;
   if (milestone !== null && milestone !== "*" && milestone !== "none") {
     if (!/^\d+$/.test(milestone))
@@ -64,12 +74,30 @@ function issueFilter(ctx: RequestContext, repo: Repo): (issue: Issue) => boolean
     if (assignee === "none" && issue.assigneeIds.length > 0) return false;
     if (assigneeId !== undefined && !issue.assigneeIds.includes(assigneeId)) return false;
     if (creatorId !== undefined && issue.userId !== creatorId) return false;
+    if (
+      mention !== undefined &&
+      !mention.test(issue.body ?? "") &&
+      !issue.comments.some((c) => mention.test(c.body))
+    ) {
+      return false;
+    }
     return true;
   };
 }
 
 /** The query parameters that select and order issues (not the page): the key of a cached listing. */
-const LISTING_PARAMS = ["state", "labels", "milestone", "assignee", "creator", "since", "sort", "direction"];
+const LISTING_PARAMS = [
+  "state",
+  "labels",
+  "milestone",
+  "assignee",
+  "creator",
+  "mentioned",
+  "type",
+  "since",
+  "sort",
+  "direction",
+];
 
 function listIssues(ctx: RequestContext): Reply {
   const repo = repoOf(ctx, { scope: "issues", level: "read" });
@@ -124,11 +152,14 @@ function createIssue(ctx: RequestContext): Reply {
     throw validationFailed({ resource: "Issue", code: "invalid", field: "title" });
   }
   const text = optionalString(body, "body", "Issue", true) ?? null;
-  const labelNames = labelNamesOf(body.labels);
-  const assigneeLogins = optionalStringArray(body, "assignees", "Issue") ?? [];
-  const single = optionalString(body, "assignee", "Issue", true);
+  // Labels, assignees and a milestone from someone without push access are dropped without a word.
+  const metadata = setsIssueMetadata(ctx.emu.state, ctx.principal, repo);
+  const labelNames = metadata ? labelNamesOf(body.labels) : [];
+  const assigneeLogins = metadata ? (optionalStringArray(body, "assignees", "Issue") ?? []) : [];
+  const single = metadata ? optionalString(body, "assignee", "Issue", true) : undefined;
   if (single) assigneeLogins.push(single);
-  const milestone = body.milestone === undefined ? null : milestoneNumberOf(repo, body.milestone);
+  const milestone =
+    body.milestone === undefined || !metadata ? null : milestoneNumberOf(repo, body.milestone);
   const assignees = assigneesByLogin(ctx.emu.state, assigneeLogins);
   const issue = newIssue(ctx.emu.state, repo, {
     title: String(title),
@@ -195,9 +226,13 @@ export function labelNamesOf(value: unknown): string[] {
 const STATE_REASONS = ["completed", "not_planned", "reopened", "duplicate"] as const;
 
 function updateIssue(ctx: RequestContext): Reply {
-  const repo = repoOf(ctx, { scope: "issues", level: "write", role: "triage" });
+  // Readers may edit and close their own issues; anything else needs triage.
+  const repo = repoOf(ctx, { scope: "issues", level: "write", role: "pull" });
   const actor = actorOf(ctx);
   const issue = issueOf(repo, numberParam(ctx, "issue_number"));
+  if (issue.userId !== actor.id)
+    assertAccess(ctx.emu.state, ctx.principal, repo, { scope: "issues", level: "write", role: "triage" });
+  const metadata = setsIssueMetadata(ctx.emu.state, ctx.principal, repo);
   const body = bodyObject(ctx);
   const state = optionalString(body, "state", "Issue");
   if (state !== undefined && state !== "open" && state !== "closed") {
@@ -212,13 +247,18 @@ function updateIssue(ctx: RequestContext): Reply {
     throw validationFailed({ resource: "Issue", code: "invalid", field: "title" });
   }
   const text = optionalString(body, "body", "Issue", true);
-  const milestone = body.milestone === undefined ? undefined : milestoneNumberOf(repo, body.milestone);
-  let assignees: string[] | undefined = optionalStringArray(body, "assignees", "Issue");
-  const single = optionalString(body, "assignee", "Issue", true);
+  const milestone =
+    body.milestone === undefined || !metadata ? undefined : milestoneNumberOf(repo, body.milestone);
+  let assignees: string[] | undefined = metadata
+    ? optionalStringArray(body, "assignees", "Issue")
+    : undefined;
+  const single = metadata ? optionalString(body, "assignee", "Issue", true) : undefined;
   if (assignees === undefined && single !== undefined) assignees = single === null ? [] : [single];
   const assigneeAccounts = assignees === undefined ? undefined : assigneesByLogin(ctx.emu.state, assignees);
   const labels =
-    body.labels === undefined ? undefined : labelsByName(ctx.emu.state, repo, labelNamesOf(body.labels));
+    body.labels === undefined || !metadata
+      ? undefined
+      : labelsByName(ctx.emu.state, repo, labelNamesOf(body.labels));
 
   const changes = new IssueChanges(ctx.emu.state, repo, issue, actor, ctx.now);
   if (title !== undefined) changes.setTitle(String(title));

@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { Account, App, Installation, Issue, Limits, Repo, StateSnapshot, TokenRecord } from "./types.js";
+import type {
+  Account,
+  App,
+  Installation,
+  Issue,
+  Limits,
+  OidcSigningKey,
+  Repo,
+  StateSnapshot,
+  TokenRecord,
+} from "./types.js";
 import { DEFAULT_LIMITS } from "./types.js";
 
 /** Render caches of one repository; dropped wholesale whenever anything in the repository changes. */
@@ -22,6 +32,8 @@ export class EmulatorState {
   revision = 0;
   /** Seeds already applied (by content hash) and what they created: applying one again is a no-op. */
   readonly appliedSeeds: Record<string, unknown>;
+  /** The Actions OIDC issuer's signing keys, oldest first; the last one signs. */
+  oidcKeys: OidcSigningKey[];
   private nextIdValue: number;
   private readonly accountsByLogin = new Map<string, Account>();
   private readonly accountsById = new Map<number, Account>();
@@ -38,6 +50,7 @@ export class EmulatorState {
     this.limits = { ...DEFAULT_LIMITS, ...snapshot?.limits };
     this.nextIdValue = snapshot?.nextId ?? 1000;
     this.appliedSeeds = { ...snapshot?.appliedSeeds };
+    this.oidcKeys = [...(snapshot?.oidcKeys ?? [])];
     for (const account of snapshot?.accounts ?? []) this.addAccount(account);
     for (const repo of snapshot?.repos ?? []) this.addRepo(repo);
     for (const app of snapshot?.apps ?? []) this.addApp(app);
@@ -195,6 +208,7 @@ export class EmulatorState {
       tokens: this.tokens(),
       limits: this.limits,
       appliedSeeds: this.appliedSeeds,
+      oidcKeys: this.oidcKeys,
     };
   }
 }

@@ -1,4 +1,14 @@
-import type { Account, App, Installation, Issue, Limits, Repo, StateSnapshot, TokenRecord } from "./types.js";
+import type {
+  Account,
+  App,
+  Installation,
+  Issue,
+  Limits,
+  OidcSigningKey,
+  Repo,
+  StateSnapshot,
+  TokenRecord,
+} from "./types.js";
 
 /** A repository without its issues, and how many issues it has (they are journaled one by one). */
 export type RepoHeader = Omit<Repo, "issues"> & { issueCount: number };
@@ -20,6 +30,8 @@ export interface JournalRecord {
   tokens?: TokenRecord[];
   dropTokens?: string[];
   seeds?: Record<string, unknown>;
+  /** The OIDC issuer's whole key list, when it changed (it is short and changes rarely). */
+  oidcKeys?: OidcSigningKey[];
   repos?: RepoHeader[];
   dropRepos?: number[];
   /** Changed or new issues by repository id; `number` places each in its repository. */
@@ -42,7 +54,7 @@ export function replayJournal(snapshot: StateSnapshot, records: readonly Journal
   const tokens = new Map(snapshot.tokens.map((token) => [token.token, token]));
   const repos = new Map(snapshot.repos.map((repo) => [repo.id, repo]));
   const seeds = { ...snapshot.appliedSeeds };
-  let { adminToken, nextId, limits } = snapshot;
+  let { adminToken, nextId, limits, oidcKeys } = snapshot;
   const issueCounts = new Map<number, number>();
   let seq = after;
   for (const record of pending) {
@@ -53,6 +65,7 @@ export function replayJournal(snapshot: StateSnapshot, records: readonly Journal
     upsert(installations, record.installations, record.dropInstallations, (installation) => installation.id);
     upsert(tokens, record.tokens, record.dropTokens, (token) => token.token);
     Object.assign(seeds, record.seeds);
+    if (record.oidcKeys) oidcKeys = record.oidcKeys;
     for (const id of record.dropRepos ?? []) {
       repos.delete(id);
       issueCounts.delete(id);
@@ -90,6 +103,7 @@ export function replayJournal(snapshot: StateSnapshot, records: readonly Journal
     tokens: [...tokens.values()],
     repos: [...repos.values()],
     appliedSeeds: seeds,
+    ...(oidcKeys === undefined ? {} : { oidcKeys }),
   };
 }
 

@@ -25,6 +25,7 @@ export class StateShadow {
   private readonly installations = new Map<number, unknown>();
   private readonly tokens = new Map<string, unknown>();
   private readonly seeds = new Map<string, unknown>();
+  private oidcKeys: unknown;
   private readonly repos = new Map<number, ShadowRepo>();
 
   /** `snapshot` must share nothing with the live state (e.g. freshly parsed from the snapshot text). */
@@ -35,6 +36,7 @@ export class StateShadow {
     for (const installation of snapshot.installations) this.installations.set(installation.id, installation);
     for (const token of snapshot.tokens) this.tokens.set(token.token, token);
     for (const [key, value] of Object.entries(snapshot.appliedSeeds ?? {})) this.seeds.set(key, value);
+    this.oidcKeys = snapshot.oidcKeys ?? [];
     for (const { issues, ...header } of snapshot.repos) this.repos.set(header.id, { header, issues });
   }
 
@@ -60,6 +62,8 @@ export class StateShadow {
       this.seeds.set(key, copy);
       (record.seeds ??= {})[key] = copy;
     }
+    if (!jsonEqual(state.oidcKeys, this.oidcKeys))
+      this.oidcKeys = record.oidcKeys = cloneJson(state.oidcKeys);
     this.diffRepos(state, dirty, record);
     return Object.keys(record).length === 0 ? undefined : record;
   }

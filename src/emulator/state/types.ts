@@ -212,6 +212,13 @@ export interface TokenRecord {
   rateLimit?: number;
 }
 
+/** A signing key of the local GitHub's Actions OIDC issuer (`/_emulator/oidc`). */
+export interface OidcSigningKey {
+  kid: string;
+  privateKeyPem: string;
+  createdAt: number;
+}
+
 export interface Limits {
   /** Requests per hour per token (GitHub: 5,000 for users, 5,000+ for installations). */
   primaryPerHour: number;
@@ -243,4 +250,6 @@ export interface StateSnapshot {
   appliedSeeds?: Record<string, unknown>;
   /** The last state-journal line this snapshot contains (lines up to it are not replayed again). */
   journalSeq?: number;
+  /** The OIDC issuer's signing keys, oldest first; the last one signs. */
+  oidcKeys?: OidcSigningKey[];
 }

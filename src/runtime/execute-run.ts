@@ -16,6 +16,8 @@ export interface RecordDeps {
   /** The `source` block of each record (local runner, or the Actions workflow/job/run). */
   readonly source: (engine: EngineName) => TelemetrySource;
   readonly version: string;
+  /** Where the whole message of an engine's failure goes (never into a record). */
+  readonly warn?: (line: string) => void;
 }
 
 export interface RunDeps extends RecordDeps {

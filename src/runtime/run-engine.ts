@@ -33,6 +33,11 @@ export interface EngineRunDeps {
   readonly source: (engine: EngineName) => TelemetrySource;
   /** This build's version, for stand-in results. */
   readonly version: string;
+  /**
+   * Where the whole message of an engine's failure goes (the job log): the record keeps only
+   * `storedFailure`'s safe description, so an operator reads the rest here.
+   */
+  readonly warn?: (line: string) => void;
 }
 
 type RunFields = Pick<
@@ -126,12 +131,14 @@ async function engineOutcome(
   try {
     engine = await deps.catalog.load(name);
   } catch (error) {
+    warnFailure(deps, `${name} could not be loaded`, error);
     return failureOutcome(stub, `${name} could not be loaded: ${storedFailure(error)}`, "engine.loaded");
   }
   let client: RepoClient;
   try {
     client = await engineClient(name, run.target_repo, telemetryRepo, deps.credentials);
   } catch (error) {
+    warnFailure(deps, `no token could be issued for ${name}`, error);
     return failureOutcome(
       stub,
       `no token could be issued for ${name}: ${storedFailure(error)}`,
@@ -153,11 +160,17 @@ async function engineOutcome(
   try {
     value = await engine.run(ctx);
   } catch (error) {
+    warnFailure(deps, `${name} failed`, error);
     return failureOutcome(stub, `${name} failed: ${storedFailure(error)}`, "engine.completed");
   }
   if (value === undefined || value === null)
     return failureOutcome(stub, `${name} returned no result`, "result.present");
   return resultOutcome(value, stub, `${name}'s result`);
+}
+
+function warnFailure(deps: Pick<EngineRunDeps, "warn">, what: string, error: unknown): void {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  deps.warn?.(`warning: ${what}: ${message}\n`);
 }
 
 /**

@@ -31,6 +31,7 @@ describe("the runner", () => {
   it("isolates a crashing engine: it gets its ok=false record and the next engine still runs", async () => {
     const selfTest = throwing("self-test", "the probe fell over reading ghp_SUPERSECRET0123456789");
     const dashboard = succeeding("dashboard");
+    const warnings: string[] = [];
     const report = await execute(
       github,
       aPlan("workflow_dispatch", dispatchPayload("self-test"), {
@@ -40,8 +41,13 @@ describe("the runner", () => {
       {
         catalog: catalogOf(selfTest, dashboard),
         registry: await infraRegistry(github),
+        warn: (line) => warnings.push(line),
       },
     );
+    // The operator still reads the whole message in the job log.
+    expect(warnings).toEqual([
+      "warning: self-test failed: Error: the probe fell over reading ghp_SUPERSECRET0123456789\n",
+    ]);
     expect(report.engines.map((o) => [o.engine, o.ok, o.record])).toEqual([
       ["self-test", false, "created"],
       ["dashboard", true, "created"],

@@ -39,6 +39,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     clock: systemClock,
     source: recordSource(actions, () => "task-assistant-dispatch"),
     version: await packageVersion(),
+    warn: io.stderr,
   });
   // An interrupted run is reported as interrupted, not as the failures the interruption caused.
   io.signal.throwIfAborted();

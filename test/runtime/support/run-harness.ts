@@ -54,6 +54,7 @@ export interface HarnessOptions {
   token?: string;
   clock?: Clock;
   writer?: RecordWriter;
+  warn?: (line: string) => void;
 }
 
 /** Executes a plan against the test GitHub the way `dispatch` does, with a pinned clock by default. */
@@ -70,5 +71,6 @@ export function execute(github: TestGitHub, plan: RunPlan, options: HarnessOptio
     clock: options.clock ?? fixedClock(PINNED_AT),
     source: (engine) => ({ runner: "local", workflow: "task-assistant-dispatch", job: engine }),
     version: "0.0.0-test",
+    ...(options.warn ? { warn: options.warn } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import type { GitHub } from "../github/octokit.js";
+import { storedFailure } from "../telemetry/stored-failure.js";
 import type { ConfigFact, RepoAccess, RepoFact } from "./preflight-facts.js";
 
 /**
@@ -72,6 +73,7 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
+/** Goes into preflight's immutable record: safe facts only, never the error's message. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return storedFailure(error);
 }

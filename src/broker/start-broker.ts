@@ -29,6 +29,11 @@ export interface BrokerOptions extends BrokerSettings {
   /** A client must send its whole request within this long (408 otherwise). */
   readonly requestTimeoutMs?: number;
   readonly jwksCooldownMs?: number;
+  /** How long the registry and the release tags are cached (defaults: 60 s, 5 min). */
+  readonly registryTtlMs?: number;
+  readonly releasesTtlMs?: number;
+  /** After a commit or tag is not among the releases, no refetch of the tags for this long (30 s). */
+  readonly releasesCooldownMs?: number;
 }
 
 export interface RunningBroker {
@@ -69,6 +74,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     clock,
     infraRepository: options.infraRepository,
     appRepository: options.appRepository,
+    ...(options.registryTtlMs === undefined ? {} : { registryTtlMs: options.registryTtlMs }),
+    ...(options.releasesTtlMs === undefined ? {} : { releasesTtlMs: options.releasesTtlMs }),
+    ...(options.releasesCooldownMs === undefined ? {} : { releasesCooldownMs: options.releasesCooldownMs }),
   });
   const parts = {
     settings: options,

@@ -131,7 +131,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         JSON.stringify({
           time: clock.now().toISOString(),
           ...result.log,
-          duration_ms: Math.round(performance.now() - started),
+          duration_ms: Math.round((performance.now() - started) * 100) / 100,
         }),
       );
     if (res.headersSent || res.destroyed) return;

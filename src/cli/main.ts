@@ -51,6 +51,10 @@ const GROUPS: Readonly<Record<string, Group>> = {
     summary: "reset a sandbox repository (registry context sandbox only)",
     load: async () => (await import("./commands/sandbox.js")).commands,
   },
+  broker: {
+    summary: "run the token broker: engine jobs' OIDC tokens for narrowed installation tokens",
+    load: async () => (await import("./commands/broker.js")).commands,
+  },
   demo: {
     summary: "run the whole system offline against a seeded local GitHub",
     load: async () => (await import("./commands/demo.js")).commands,

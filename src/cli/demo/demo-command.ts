@@ -15,17 +15,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       "state-dir": { type: "string" },
       port: { type: "string" },
       "dashboard-port": { type: "string" },
+      "broker-port": { type: "string" },
       exit: { type: "boolean" },
     },
     COMMAND,
   );
   const port = portFlag(values.port, "--port");
   const dashboardPort = portFlag(values["dashboard-port"], "--dashboard-port");
+  const brokerPort = portFlag(values["broker-port"], "--broker-port");
   const { runDemo } = await import("../../demo/run-demo.js");
   const session = await runDemo({
     ...(values["state-dir"] === undefined ? {} : { stateDir: values["state-dir"] }),
     ...(port === undefined ? {} : { port }),
     ...(dashboardPort === undefined ? {} : { dashboardPort }),
+    ...(brokerPort === undefined ? {} : { brokerPort }),
     engineRef: `v${await packageVersion()}`,
     say: (text) => io.stdout(text),
     env: io.env,

@@ -30,10 +30,14 @@ export interface Decisions {
   milestone?: MilestoneIntent;
 }
 
-/** The single write that applies a plan: `PATCH /repos/{o}/{r}/issues/{n}` with these fields. */
+/**
+ * The writes that apply a plan: one `DELETE .../issues/{n}/labels/{name}` per label in `remove`, and
+ * a `PATCH .../issues/{n}` carrying only the milestone when it changes. Nothing else on the issue
+ * is written, so labels a person adds or removes meanwhile are left alone.
+ */
 export interface IssueWrite {
-  /** The issue's complete label list after pruning. */
-  labels?: string[];
+  /** The labels to take off the issue, as the issue spells them; empty when none. */
+  remove: string[];
   milestone?: MilestoneIntent;
 }
 
@@ -74,11 +78,8 @@ export function finalizePlan(issue: IssueSnapshot, decisions: Decisions): Enforc
   const changes = decisions.prunings.map(
     (pruning) => `resolved ${pruning.group} label exclusivity (kept ${pruning.kept})`,
   );
-  const write: IssueWrite = {};
-  if (decisions.prunings.length > 0) {
-    const removed = new Set(decisions.prunings.flatMap((pruning) => pruning.removed));
-    write.labels = issue.labels.filter((label) => !removed.has(label));
-  }
+  const removed = new Set(decisions.prunings.flatMap((pruning) => pruning.removed));
+  const write: IssueWrite = { remove: issue.labels.filter((label) => removed.has(label)) };
   const milestone = decisions.milestone;
   if (milestone !== undefined) {
     checks.push({

@@ -10,9 +10,10 @@ import { readIssue } from "./read-issue.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
- * config, reads the issue once, plans without I/O, then writes at most once. Requests per run:
- * config (1) + issue (1) + milestones (only when the milestone must change) + one PATCH (only when
- * something changes).
+ * config, reads the issue once, plans without I/O, then writes only what it decided. Requests per
+ * run: config (1) + issue (1) + milestones (only when the milestone must change) + one DELETE per
+ * label removed + one PATCH carrying only the milestone (only when it changes). The label list is
+ * never written whole, so a label a person adds meanwhile is never lost.
  */
 export const engine: Engine = {
   name: "enforce",

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,8 @@ export interface DemoOptions {
   port?: number;
   /** Port of the dashboard page (a free one when absent). */
   dashboardPort?: number;
+  /** Serve the dashboards when the run is done (default true); `demo --exit` binds no port. */
+  serveDashboards?: boolean;
   /** The release every host pins (`v<package version>`). */
   engineRef: string;
   /** Writes the account of each step. */
@@ -38,7 +41,8 @@ export interface DemoSession {
   github: LocalGitHub;
   /** The operator's checkout of the infra repository. */
   infraCheckout: string;
-  dashboards: DemoDashboardServer;
+  /** The dashboard page's server; absent when `serveDashboards` was false. */
+  dashboards: DemoDashboardServer | undefined;
   stateDir: string;
   /** Stops the servers and removes a temporary state directory. */
   stop(): Promise<void>;
@@ -62,6 +66,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   const say = (text: string) => options.say(text);
 
   say(`Task Assistant demo: everything below runs offline, against a local GitHub on this machine.\n`);
+  say(
+    `Commands are shown as \`task-assistant\`: in this clone that is \`node ${quoteArg(fileURLToPath(new URL("../cli/bin.js", import.meta.url)))}\`\n` +
+      "(`npm link` in the clone puts it on PATH); paths in them are absolute.\n",
+  );
   step(say, 1, "Start the local GitHub");
   const world = demoWorld();
   const github = await startLocalGitHub({
@@ -99,13 +107,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     await dispatchModes(cli, payloads, options.engineRef, say, admin);
     await buildDashboards(cli, say);
 
-    dashboards = await serveDemoDashboards({
-      github: admin,
-      orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
-      telemetryName: TELEMETRY_NAME,
-      port: options.dashboardPort ?? 0,
-    });
-    say(`\nDashboards: ${dashboards.url}\n`);
+    if (options.serveDashboards !== false) {
+      dashboards = await serveDemoDashboards({
+        github: admin,
+        orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
+        telemetryName: TELEMETRY_NAME,
+        port: options.dashboardPort ?? 0,
+      });
+      say(`\nDashboards: ${dashboards.url}\n`);
+    }
     const served = dashboards;
     return {
       github,
@@ -113,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
       stateDir,
       infraCheckout: join(work, "task-assistant-infra"),
       async stop() {
-        await served.stop();
+        await served?.stop();
         await github.stop();
         if (temporary) await rm(stateDir, { recursive: true, force: true });
       },
@@ -210,7 +220,9 @@ function cliRunner(
       interactive: false,
       signal: signal ?? new AbortController().signal,
     };
-    say(`   $ task-assistant ${argv.map(quoteArg).join(" ")}\n`);
+    // Commands run in a directory of their own are shown with it, so each line pastes as printed.
+    const where = options.cwd === undefined ? "" : `cd ${quoteArg(options.cwd)} && `;
+    say(`   $ ${where}task-assistant ${argv.map(quoteArg).join(" ")}\n`);
     const code = await main(argv, io).catch(async (error: unknown) => {
       const { reportError } = await import("../cli/report-error.js");
       return reportError(error, io);
@@ -331,23 +343,26 @@ async function dispatchModes(
   let sequence = 0;
   const dispatch = async (host: DemoHost, event: string, payload: unknown, extra: string[] = []) => {
     sequence += 1;
-    const name = `payloads/${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`;
-    await writeFile(join(payloads, "..", name), `${JSON.stringify(payload, null, 2)}\n`);
-    return cli(
-      [
-        "dispatch",
-        "--event",
-        event,
-        "--payload",
-        name,
-        "--repo",
-        `${host.owner}/${host.repo}`,
-        "--engine-ref",
-        engineRef,
-        ...extra,
-      ],
-      { cwd: join(payloads, "..") },
+    // Absolute, so the printed command pastes as is from any directory.
+    const file = join(
+      payloads,
+      `${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`,
     );
+    await writeFile(file, `${JSON.stringify(payload, null, 2)}\n`);
+    return cli([
+      "dispatch",
+      "--event",
+      event,
+      "--payload",
+      file,
+      "--repo",
+      `${host.owner}/${host.repo}`,
+      "--infra-repo",
+      INFRA_REPO,
+      "--engine-ref",
+      engineRef,
+      ...extra,
+    ]);
   };
   const manual = (host: DemoHost, mode: string) =>
     dispatch(host, "workflow_dispatch", dispatchPayload(host, mode), ["--mode", mode]);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,8 @@ export interface DemoOptions {
   dashboardPort?: number;
   /** Port of the token broker (a free one when absent). */
   brokerPort?: number;
+  /** Serve the dashboards when the run is done (default true); `demo --exit` binds no port. */
+  serveDashboards?: boolean;
   /** The release every host pins (`v<package version>`). */
   engineRef: string;
   /** Writes the account of each step. */
@@ -45,7 +48,8 @@ export interface DemoSession {
   github: LocalGitHub;
   /** The operator's checkout of the infra repository. */
   infraCheckout: string;
-  dashboards: DemoDashboardServer;
+  /** The dashboard page's server; absent when `serveDashboards` was false. */
+  dashboards: DemoDashboardServer | undefined;
   /** The token broker the engine jobs got their installation tokens from. */
   broker: DemoBroker;
   /** The commit of the release the hosts pin, in the App's repository. */
@@ -73,6 +77,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   const say = (text: string) => options.say(text);
 
   say(`Task Assistant demo: everything below runs offline, against a local GitHub on this machine.\n`);
+  say(
+    `Commands are shown as \`task-assistant\`: in this clone that is \`node ${quoteArg(fileURLToPath(new URL("../cli/bin.js", import.meta.url)))}\`\n` +
+      "(`npm link` in the clone puts it on PATH); paths in them are absolute.\n",
+  );
   step(say, 1, "Start the local GitHub and the token broker");
   const world = demoWorld();
   const github = await startLocalGitHub({
@@ -124,13 +132,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     await showRefusal(github, broker, release, say, admin);
     await buildDashboards(cli, say);
 
-    dashboards = await serveDemoDashboards({
-      github: admin,
-      orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
-      telemetryName: TELEMETRY_NAME,
-      port: options.dashboardPort ?? 0,
-    });
-    say(`\nDashboards: ${dashboards.url}\n`);
+    if (options.serveDashboards !== false) {
+      dashboards = await serveDemoDashboards({
+        github: admin,
+        orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
+        telemetryName: TELEMETRY_NAME,
+        port: options.dashboardPort ?? 0,
+      });
+      say(`\nDashboards: ${dashboards.url}\n`);
+    }
     const served = dashboards;
     const runningBroker = broker;
     return {
@@ -141,7 +151,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
       stateDir,
       infraCheckout: join(work, "task-assistant-infra"),
       async stop() {
-        await served.stop();
+        await served?.stop();
         await runningBroker.stop();
         await github.stop();
         if (temporary) await rm(stateDir, { recursive: true, force: true });
@@ -235,7 +245,9 @@ function cliRunner(
       interactive: false,
       signal: signal ?? new AbortController().signal,
     };
-    if (options.echo !== false) say(`   $ task-assistant ${argv.map(quoteArg).join(" ")}\n`);
+    // Commands run in a directory of their own are shown with it, so each line pastes as printed.
+    const where = options.cwd === undefined ? "" : `cd ${quoteArg(options.cwd)} && `;
+    if (options.echo !== false) say(`   $ ${where}task-assistant ${argv.map(quoteArg).join(" ")}\n`);
     const code = await main(argv, io).catch(async (error: unknown) => {
       const { reportError } = await import("../cli/report-error.js");
       return reportError(error, io);
@@ -356,8 +368,12 @@ async function dispatchModes(
   let sequence = 0;
   const dispatch = async (host: DemoHost, event: string, payload: unknown, extra: string[] = []) => {
     sequence += 1;
-    const name = `payloads/${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`;
-    await writeFile(join(payloads, "..", name), `${JSON.stringify(payload, null, 2)}\n`);
+    // Absolute, so the printed command pastes as is from any directory.
+    const name = join(
+      payloads,
+      `${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`,
+    );
+    await writeFile(name, `${JSON.stringify(payload, null, 2)}\n`);
     await jobs.dispatch({
       host,
       event,

@@ -36,7 +36,7 @@ export interface EngineJobsContext {
 export interface DispatchedEvent {
   readonly host: DemoHost;
   readonly event: string;
-  /** The payload file, relative to `cwd`. */
+  /** The payload file (absolute, or relative to `cwd`). */
   readonly payload: string;
   readonly cwd: string;
   readonly extra: readonly string[];

@@ -141,7 +141,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       clock: systemClock,
       source,
       version,
-      warn: io.stderr,
+      warn: (line) => io.stderr(line),
     },
   );
   const ok = outcome.ok && outcome.record !== "failed";

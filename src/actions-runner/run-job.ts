@@ -340,6 +340,8 @@ export async function runJob(
             repository: state.options.repository.fullName,
             sha: state.options.sha,
             token: typeof github.token === "string" ? github.token : "",
+            temp,
+            pathFile,
           });
           for (const line of text.split("\n")) if (line !== "") log(`  | ${line}`);
         } else {

@@ -173,11 +173,6 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
   await installAt(PAUSED, RELEASE);
 
   let runId = 7000;
-  const files = gitWorkflowFiles({
-    gitUrl: github.gitUrl,
-    token: github.adminToken,
-    cacheDir: join(work, "workflow-cache"),
-  });
   const home = join(work, "home");
   const start = async (
     host: string,
@@ -190,7 +185,12 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
     const head = (await admin.rest.repos.getBranch({ owner, repo: name, branch: repo.default_branch })).data;
     runId += 1;
     return startWorkflowRun({
-      files,
+      // One reader per run: GitHub resolves each `uses:` ref once, when the run starts.
+      files: gitWorkflowFiles({
+        gitUrl: github.gitUrl,
+        token: github.adminToken,
+        cacheDir: join(work, "workflow-cache"),
+      }),
       repository: { fullName: host, id: repo.id, ownerId: repo.owner.id, visibility: "private" },
       workflowPath: DISPATCH_WORKFLOW_PATH,
       event: { name: event, payload: { repository: { full_name: host }, ...payload } },

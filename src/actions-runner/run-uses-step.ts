@@ -88,7 +88,10 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
     // The runner's npm cache: `npm ci` of identical inputs reuses the prepared installation.
     const bin = join(step.temp, "setup-node-bin");
     await mkdir(bin, { recursive: true });
-    await writeFile(join(bin, "npm"), npmInstallShim(prepared, state.options.npm ?? (await findOnPath("npm", state.baseEnv.PATH))));
+    await writeFile(
+      join(bin, "npm"),
+      npmInstallShim(prepared, state.options.npm ?? (await findOnPath("npm", state.baseEnv.PATH))),
+    );
     await chmod(join(bin, "npm"), 0o755);
     await appendFile(step.pathFile, `${bin}\n`);
     return `Node.js ${present} is present for node-version ${wanted}; npm cache: the installation prepared in ${prepared.directory}\n`;

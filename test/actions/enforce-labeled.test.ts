@@ -56,7 +56,9 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
       "self-test": "skipped",
       dashboard: "skipped",
     });
-    const { data } = await world.github.client().rest.issues.get({ owner: "acme", repo: "widgets", issue_number: issue });
+    const { data } = await world.github
+      .client()
+      .rest.issues.get({ owner: "acme", repo: "widgets", issue_number: issue });
     expect(data.labels.map((label) => (typeof label === "string" ? label : label.name))).toEqual(["phase-2"]);
     expect(data.milestone?.title).toBe("Phase 2 – Build");
 
@@ -68,7 +70,13 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
       ok: true,
       engine_ref: "v0.1.0",
       correlation_id: correlation,
-      source: { runner: "github-actions", workflow: "engine-enforce", job: "enforce", run_id: String(run.runId), run_attempt: "1" },
+      source: {
+        runner: "github-actions",
+        workflow: "engine-enforce",
+        job: "enforce",
+        run_id: String(run.runId),
+        run_attempt: "1",
+      },
     });
     expect(enforce.details.actions).toEqual([
       expect.objectContaining({ id: "phase.labels.pruned", kept: "phase-2", removed: ["phase-1"] }),
@@ -81,7 +89,9 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
     ]);
     // Every token came from the broker, each engine job's own.
     expect(
-      world.brokerLog.map((line) => `${String(line.endpoint)} ${String(line.engine)} ${String(line.outcome)}`),
+      world.brokerLog.map(
+        (line) => `${String(line.endpoint)} ${String(line.engine)} ${String(line.outcome)}`,
+      ),
     ).toContain("installation-token enforce granted");
   });
 

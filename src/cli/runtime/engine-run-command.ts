@@ -65,6 +65,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
     const access = await githubAccessFromEnv(io.env, io.signal);
+    refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
     const registry = await readChosenRegistry(choice, access, io.cwd, target);
     const { record_client: _client, ...report } = await recordPreflight(
       {
@@ -106,6 +107,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
 
   const access = await githubAccessFromEnv(io.env, io.signal);
+  refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
   const [owner] = target.split("/");
   let recordClient;
   try {
@@ -174,6 +176,21 @@ async function report_(
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * The broker issues tokens to released engine workflows only; development mode (any ref) is for
+ * local runs. A job that gets its tokens from the broker and is called with development mode was
+ * called by a host that edited its dispatcher: refused before any request, so nothing is written.
+ */
+function refuseDevelopmentThroughBroker(source: string, runtimeMode: RuntimeMode): void {
+  if (source === "broker" && runtimeMode === "development")
+    throw new PolicyError(
+      "--runtime-mode development is refused for an engine job that gets its tokens from the token broker",
+      {
+        hint: "engine jobs on GitHub Actions run a release in marketplace mode; reinstall the dispatcher with `task-assistant install --ref vX.Y.Z`",
+      },
+    );
 }
 
 function flag(value: string | undefined, name: string): string {

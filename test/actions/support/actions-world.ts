@@ -82,6 +82,8 @@ export interface ActionsWorld {
   ): Promise<RunResult>;
   /** Installs the dispatcher into a host repository pinned to `ref`, with `edit` applied to its text. */
   installAt(host: string, ref: string, edit?: (text: string) => string): Promise<void>;
+  /** Rewrites the host's installed dispatcher as its maintainers could (a commit to main). */
+  forgeDispatcher(host: string, edit: (text: string) => string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -217,6 +219,22 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
     start,
     dispatch: async (...args) => (await start(...args)).result,
     installAt,
+    forgeDispatcher: async (host, edit) => {
+      const [owner, name] = host.split("/");
+      const { data } = await admin.rest.repos.getContent({ owner, repo: name, path: DISPATCH_WORKFLOW_PATH });
+      const file = data as { content: string; sha: string };
+      const text = Buffer.from(file.content, "base64").toString("utf8");
+      const forged = edit(text);
+      if (forged === text) throw new Error("the forgery changed nothing in the dispatcher");
+      await admin.rest.repos.createOrUpdateFileContents({
+        owner,
+        repo: name,
+        path: DISPATCH_WORKFLOW_PATH,
+        message: "Edit the dispatcher",
+        content: Buffer.from(forged).toString("base64"),
+        sha: file.sha,
+      });
+    },
     stop: async () => {
       await broker.stop();
       await github.stop();

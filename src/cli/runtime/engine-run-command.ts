@@ -3,7 +3,7 @@ import { createEngineCatalog } from "../../runtime/engine-catalog.js";
 import { ENGINE_NAMES, type EngineName } from "../../runtime/engine.js";
 import { levelsOf, RECORD_ACCESS } from "../../runtime/engine-access.js";
 import { checkEngineRef } from "../../runtime/engine-ref-policy.js";
-import { normalizeCorrelationId } from "../../runtime/correlation-id.js";
+import { attemptCorrelationId, normalizeCorrelationId } from "../../runtime/correlation-id.js";
 import { recordPreflight } from "../../runtime/execute-run.js";
 import { enginesForMode } from "../../runtime/mode-engines.js";
 import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
@@ -57,6 +57,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const runtimeMode = runtimeModeFlag(values["runtime-mode"]);
   const issue = issueFlag(values.issue, name === "enforce");
   const actions = readActionsEnv(io.env);
+  // A re-run attempt writes its own records, never beside an earlier attempt's.
+  const correlationId = attemptCorrelationId(correlation.value, actions.run);
+  if (correlationId !== correlation.value)
+    io.stderr(
+      `note: run attempt ${actions.run?.run_attempt ?? ""} writes its record under correlation id ${correlationId} (given ${correlation.value})\n`,
+    );
   const version = await packageVersion();
   const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter({ signal: io.signal });
   const source = recordSource(actions, (engine) => `engine-${engine}`);
@@ -75,7 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         engine_ref: engineRef,
         runtime_mode: runtimeMode,
         engine_ref_policy: checkEngineRef(engineRef, runtimeMode),
-        correlation_id: correlation.value,
+        correlation_id: correlationId,
         ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
       },
       { credentials: access.credentials, registry, writer, clock: systemClock, source, version },
@@ -128,7 +134,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     name,
     {
       target_repo: target,
-      correlation_id: correlation.value,
+      correlation_id: correlationId,
       engine_ref: engineRef,
       dry_run: values["dry-run"] === true,
       ...(issue === undefined ? {} : { issue_number: issue }),

@@ -21,7 +21,7 @@ export const INFRA = "automated-assistant-systems/task-assistant-infra";
 export const HOST = "acme/widgets";
 export const PAUSED = "acme/paused";
 export const TELEMETRY = "acme/task-assistant-telemetry";
-const [OPERATOR, APP_NAME] = APP_REPOSITORY.split("/");
+const [OPERATOR] = APP_REPOSITORY.split("/");
 /** A person's token for reading and labelling issues as the maintainer does. */
 export const MAINTAINER_TOKEN = "ghp_alice_maintainer_token_0001";
 /** The token jobs get as GITHUB_TOKEN: a reader of public repositories, nothing more. */
@@ -330,12 +330,22 @@ export async function recordPaths(world: ActionsWorld, telemetry = TELEMETRY): P
     .sort();
 }
 
+/** The parts of a telemetry record the scenarios look at. */
+export interface RecordView {
+  ok: boolean;
+  correlation_id: string;
+  engine_name: string;
+  source: Record<string, string>;
+  event: { action: string; reason: string | null };
+  details: { summary: string; actions: Array<Record<string, unknown>> };
+}
+
 /** A record, parsed, by its path with `<day>` in place of the date. */
 export async function readRecord(
   world: ActionsWorld,
   path: string,
   telemetry = TELEMETRY,
-): Promise<Record<string, any>> {
+): Promise<RecordView> {
   const [owner, repo] = telemetry.split("/");
   const client = world.github.client();
   const { data } = await client.rest.git.getTree({ owner, repo, tree_sha: "main", recursive: "true" });
@@ -344,7 +354,9 @@ export async function readRecord(
   )?.path;
   if (real === undefined) throw new Error(`no record ${path} in ${telemetry}`);
   const file = await client.rest.repos.getContent({ owner, repo, path: real });
-  return JSON.parse(Buffer.from((file.data as { content: string }).content, "base64").toString("utf8"));
+  return JSON.parse(
+    Buffer.from((file.data as { content: string }).content, "base64").toString("utf8"),
+  ) as RecordView;
 }
 
 /** Installation tokens the broker mints: not writes to any repository. */

@@ -53,6 +53,9 @@ describe("re-run failed jobs after a failed engine", () => {
       "preflight/preflight": "success",
       "enforce/enforce": "failure",
     });
+    // The engine recorded its own failure; the workflow's failure step leaves that record as it is.
+    const failedJob = first.jobs.find((job) => job.key === "enforce")?.jobs[0];
+    expect(failedJob?.steps.at(-1)?.log).toContain("enforce had already written its own record; it stands");
     const run = first.runId;
     const one = `telemetry/v1/repos/acme-widgets/<day>/${run}-1`;
     expect(await recordPaths(world)).toEqual([`${one}/enforce.json`, `${one}/preflight.json`]);
@@ -69,7 +72,10 @@ describe("re-run failed jobs after a failed engine", () => {
       "enforce/enforce": "success",
     });
     expect(second.jobs.filter((job) => job.reused).map((job) => job.key)).toEqual(["plan", "preflight"]);
-    const enforceLog = second.jobs.find((job) => job.key === "enforce")?.jobs[0]?.steps.at(-1)?.log ?? "";
+    const enforceLog =
+      second.jobs
+        .find((job) => job.key === "enforce")
+        ?.jobs[0]?.steps.find((step) => step.name === "Run enforce")?.log ?? "";
     expect(enforceLog).not.toContain("ImmutableRecordConflict");
     expect(enforceLog).toContain(`writes its record under correlation id ${run}-2 (given ${run}-1)`);
 

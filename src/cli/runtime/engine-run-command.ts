@@ -8,6 +8,7 @@ import { recordPreflight } from "../../runtime/execute-run.js";
 import { enginesForMode } from "../../runtime/mode-engines.js";
 import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
 import { parseRepoName, sameOwner } from "../../runtime/repo-name.js";
+import { recordEngineFailure } from "../../runtime/record-engine-failure.js";
 import { runEngine, type EngineOutcome } from "../../runtime/run-engine.js";
 import { RUN_MODES, RUNTIME_MODES, type RunMode, type RuntimeMode } from "../../runtime/run-plan.js";
 import { systemClock } from "../../util/clock.js";
@@ -28,6 +29,7 @@ const FLAGS = {
   issue: { type: "string" },
   "config-ref": { type: "string" },
   mode: { type: "string" },
+  "record-failure": { type: "string" },
   registry: { type: "string" },
   "infra-repo": { type: "string" },
   "dry-run": { type: "boolean" },
@@ -129,6 +131,29 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "the engine was not started: without a record it must not run",
       cause: error,
     });
+  }
+  const failure = values["record-failure"]?.trim();
+  if (failure !== undefined) {
+    if (failure === "")
+      throw new UsageError("--record-failure needs the reason", {
+        hint: 'e.g. --record-failure "the job was cancelled"',
+      });
+    // The engine's step did not finish: give it its ok=false record unless it wrote its own.
+    const recorded = await recordEngineFailure(
+      name,
+      failure,
+      { target_repo: target, correlation_id: correlationId, engine_ref: engineRef },
+      telemetry,
+      { recordClient, writer, clock: systemClock, source, version },
+    );
+    if (recorded.kind === "failed")
+      throw new ExternalError(`${name}'s failure record could not be written: ${recorded.error}`);
+    io.stdout(
+      recorded.kind === "already-recorded"
+        ? `${name} had already written its own record; it stands\n`
+        : `${name} did not finish; its ok=false record: ${recorded.outcome.record_path ?? ""}\n`,
+    );
+    return 0;
   }
   const outcome = await runEngine(
     name,

@@ -57,6 +57,39 @@ describe("a host that forges its call to the engine workflows", () => {
     };
   }
 
+  it("scenario 6: a pull request from a fork gets no ID token and a read-only token; the run ends quietly and writes nothing", async () => {
+    await world.installAt(HOST, RELEASE);
+    world.brokerLog.length = 0;
+    await world.github.resetStats();
+    const before = await recordPaths(world);
+    const head = (
+      await world.github.client().rest.repos.getBranch({ owner: "acme", repo: "widgets", branch: "main" })
+    ).data.commit.sha;
+    const run = await world.dispatch(HOST, "pull_request", {
+      action: "opened",
+      number: 3,
+      pull_request: {
+        number: 3,
+        head: { sha: head, ref: "patch-1", repo: { full_name: "forker/widgets" } },
+        base: { ref: "main", repo: { full_name: HOST } },
+      },
+      sender: { login: "forker", type: "User" },
+    });
+    expect(run.conclusion, run.log).toBe("success");
+    expect(jobResults(run)).toMatchObject({
+      plan: "success",
+      "preflight/preflight": "success",
+      validate: "skipped",
+    });
+    const preflight = allJobs(run).find((job) => job.key === "preflight/preflight");
+    expect(preflight?.permissions).toMatchObject({ contents: "read", "id-token": "none" });
+    expect(preflight?.steps.at(-1)?.log).toContain("This pull request comes from a fork");
+    expect(preflight?.steps.at(-1)?.log).not.toMatch(/error|refused/i);
+    expect(world.brokerLog).toEqual([]);
+    expect(writesIn(await world.github.stats())).toEqual([]);
+    expect(await recordPaths(world)).toEqual(before);
+  });
+
   /** Each forgery starts from the dispatcher as `install` wrote it. */
   async function forge(edit: (text: string) => string) {
     await world.installAt(HOST, RELEASE);

@@ -38,3 +38,36 @@ describe("engine run with development mode through the token broker", () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe("engine run in a pull request from a fork (no OIDC token)", () => {
+  it("exits 0 with a plain notice and ok=false, without a request", async () => {
+    const result = await runCli(
+      [
+        "engine",
+        "run",
+        "preflight",
+        "--target-repo",
+        "acme/widgets",
+        "--correlation-id",
+        "7001-1",
+        "--engine-ref",
+        "v1.0.0",
+        "--mode",
+        "validate",
+        "--infra-repo",
+        "ops/infra",
+      ],
+      {
+        env: {
+          GITHUB_API_URL: "http://127.0.0.1:9",
+          TA_TOKEN_BROKER_URL: "http://127.0.0.1:9",
+          GITHUB_ACTIONS: "true",
+          GITHUB_EVENT_NAME: "pull_request",
+        },
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("This pull request comes from a fork");
+    expect(result.stderr).toBe("");
+  });
+});

@@ -69,6 +69,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter({ signal: io.signal });
   const source = recordSource(actions, (engine) => `engine-${engine}`);
 
+  if (forkPullRequestJob(io.env)) {
+    // GitHub gives a fork's pull request no ID token, so the broker can give it no token: not a fault.
+    const notice =
+      "This pull request comes from a fork: GitHub gives its jobs no OIDC token, so Task Assistant does not run on it. Nothing was checked or written; the configuration is validated when the change reaches the default branch.";
+    io.stdout(`${notice}\n`);
+    await writeStepOutputs(
+      actions,
+      name === "preflight" ? { ok: "false", telemetry_repo: "" } : { ok: "false" },
+    );
+    await appendStepSummary(actions, `### Task Assistant: ${name}\n\n${notice}\n`);
+    return 0;
+  }
+
   if (name === "preflight") {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
@@ -206,6 +219,19 @@ async function report_(
       ...failures.filter(Boolean),
       "",
     ].join("\n"),
+  );
+}
+
+/**
+ * A job of a fork's pull request on GitHub Actions: the workflow names a broker, but GitHub gave the
+ * job no ID token to exchange there (it never does for forks).
+ */
+function forkPullRequestJob(env: Readonly<Record<string, string | undefined>>): boolean {
+  return (
+    env.GITHUB_ACTIONS === "true" &&
+    (env.GITHUB_EVENT_NAME ?? "").startsWith("pull_request") &&
+    Boolean(env.TA_TOKEN_BROKER_URL?.trim()) &&
+    !env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()
   );
 }
 

@@ -42,7 +42,6 @@ export interface JobOutcome {
   reason?: string;
 }
 
-const MINUTE = 60_000;
 
 function rawStep(raw: MappingToken | undefined, index: number): MappingToken | undefined {
   const steps = raw?.find("steps");
@@ -236,7 +235,7 @@ export async function runJob(
       const stepTimeoutMs =
         stepTimeoutToken === undefined
           ? undefined
-          : Number(evaluateToken(toolkit, stepTimeoutToken, contexts, status())) * MINUTE;
+          : Number(evaluateToken(toolkit, stepTimeoutToken, contexts, status())) * state.minuteMs;
       // Steps that start after a cancellation or timeout are not stopped by it again; they get the
       // cleanup budget instead.
       const stopSignal = afterStop ? undefined : AbortSignal.any([state.signal, deadline.signal]);

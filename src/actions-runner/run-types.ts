@@ -115,6 +115,11 @@ export interface RunWorkflowOptions {
   preparedInstall?: PreparedInstall;
   /** The real npm the shim falls back to (an absolute path; default \`npm\` on PATH). */
   npm?: string;
+  /**
+   * How long one minute of `timeout-minutes` lasts, in ms (default 60 000). A test of a timeout sets
+   * it lower so a job's real `timeout-minutes: 15` expires in seconds; every timeout scales alike.
+   */
+  timeoutMinuteMs?: number;
   /** Time between SIGINT and SIGKILL when a step is stopped. */
   killGraceMs?: number;
   /** How long `always()`/`cancelled()` steps may run after a cancellation or timeout. */

@@ -121,6 +121,7 @@ async function execute(
     },
     killGraceMs: options.killGraceMs ?? 7_500,
     cleanupTimeoutMs: options.cleanupTimeoutMs ?? 5 * MINUTE,
+    minuteMs: options.timeoutMinuteMs ?? MINUTE,
     runnerEnvironment: options.runnerEnvironment ?? "github-hosted",
     nodeVersions: options.nodeVersions ?? [process.versions.node],
   };
@@ -489,8 +490,8 @@ async function runOneJob(
       };
       const timeoutMs =
         timeoutToken === undefined
-          ? 360 * MINUTE
-          : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * MINUTE;
+          ? 360 * state.minuteMs
+          : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * state.minuteMs;
       const token = state.options.jobToken
         ? await state.options.jobToken(permissions, key)
         : state.options.github.token;

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/actions-runner/run-types.js";
+import type { RunResult, RunWorkflowOptions } from "../../src/actions-runner/run-types.js";
 import {
   HOST,
   MAINTAINER_TOKEN,
@@ -49,7 +49,10 @@ describe("an engine stopped before it records its outcome", () => {
   });
 
   /** Starts a labeled run whose enforce hangs on reading its issue; `stop` is called once it does. */
-  async function stoppedRun(stop: (cancel: () => void) => Promise<void>): Promise<RunResult> {
+  async function stoppedRun(
+    stop: (cancel: () => void) => Promise<void>,
+    overrides: Partial<RunWorkflowOptions> = {},
+  ): Promise<RunResult> {
     const alice = world.github.client(MAINTAINER_TOKEN);
     const issue = (
       await alice.rest.issues.create({
@@ -75,7 +78,10 @@ describe("an engine stopped before it records its outcome", () => {
         label: { name: "phase-2" },
         sender: { login: "alice", type: "User" },
       },
-      { log: (line) => (line.includes("[enforce/enforce] ▶ Run enforce") ? reached() : undefined) },
+      {
+        log: (line) => (line.includes("[enforce/enforce] ▶ Run enforce") ? reached() : undefined),
+        ...overrides,
+      },
     );
     await inEnforce;
     // Let the engine reach its (delayed) read of the issue.
@@ -121,6 +127,16 @@ describe("an engine stopped before it records its outcome", () => {
       process.kill(engines[0][0], "SIGKILL");
     });
     expect(result.conclusion).toBe("failure");
+    await expectStandInRecord(result, "failure");
+  });
+
+  it("the job exceeds its timeout-minutes: enforce still has its ok=false record", async () => {
+    // One minute lasts 1.2 s here: plan's and preflight's 10 minutes are 12 s, enforce's 15 are 18 s,
+    // and enforce waits 30 s for its issue.
+    const result = await stoppedRun(() => Promise.resolve(), { timeoutMinuteMs: 1_200 });
+    expect(result.conclusion).toBe("failure");
+    const enforce = allJobs(result).find((job) => job.key === "enforce/enforce");
+    expect(enforce?.reason).toBe("the job exceeded its timeout of 18.0 s");
     await expectStandInRecord(result, "failure");
   });
 

@@ -42,7 +42,6 @@ export interface JobOutcome {
   reason?: string;
 }
 
-
 function rawStep(raw: MappingToken | undefined, index: number): MappingToken | undefined {
   const steps = raw?.find("steps");
   if (steps === undefined || !("get" in steps) || !("count" in steps)) return undefined;

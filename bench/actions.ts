@@ -79,7 +79,8 @@ interface JobTimes {
 function jobTimes(job: JobResult): JobTimes {
   const sum = (pattern: RegExp) =>
     job.steps.filter((step) => pattern.test(step.name)).reduce((total, step) => total + step.durationMs, 0);
-  const engine = job.steps.at(-1)?.durationMs ?? 0;
+  // The step that runs the CLI (`Plan the run`, `Run <engine>`), not the failure-record step after it.
+  const engine = sum(/^(Plan the run|Run )/);
   return { wall: job.durationMs, checkout: sum(PHASES.checkout), install: sum(PHASES.install), engine };
 }
 

@@ -74,6 +74,8 @@ interface JobTimes {
   checkout: number;
   install: number;
   engine: number;
+  /** The job's wall time outside those steps (job setup, ID token request, skipped steps), per round. */
+  other: number;
 }
 
 function jobTimes(job: JobResult): JobTimes {
@@ -81,7 +83,15 @@ function jobTimes(job: JobResult): JobTimes {
     job.steps.filter((step) => pattern.test(step.name)).reduce((total, step) => total + step.durationMs, 0);
   // The step that runs the CLI (`Plan the run`, `Run <engine>`), not the failure-record step after it.
   const engine = sum(/^(Plan the run|Run )/);
-  return { wall: job.durationMs, checkout: sum(PHASES.checkout), install: sum(PHASES.install), engine };
+  const checkout = sum(PHASES.checkout);
+  const install = sum(PHASES.install);
+  return {
+    wall: job.durationMs,
+    checkout,
+    install,
+    engine,
+    other: job.durationMs - checkout - install - engine,
+  };
 }
 
 async function main(): Promise<void> {
@@ -162,7 +172,7 @@ async function main(): Promise<void> {
     const m = (pick: (t: JobTimes) => number) => median(times.map(pick));
     const wall = m((t) => t.wall);
     jobSum += wall;
-    const other = wall - m((t) => t.checkout) - m((t) => t.install) - m((t) => t.engine);
+    const other = m((t) => t.other);
     console.log(
       `  ${key.padEnd(20)} ${seconds(wall).padStart(7)} ${seconds(m((t) => t.checkout)).padStart(10)} ${seconds(m((t) => t.install)).padStart(10)} ${seconds(m((t) => t.engine)).padStart(10)} ${seconds(other).padStart(10)}`,
     );

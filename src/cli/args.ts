@@ -63,7 +63,9 @@ export function describeArgsProblem(args: readonly string[], options: Options, e
         return `unknown option ${arg}`;
       }
       if (name in options) continue;
-      const near = didYouMean(name, names);
+      // A cut-short flag (--telemetry for --telemetry-repo) is further off than a typo, but as clear.
+      const longer = names.filter((option) => option.startsWith(name));
+      const near = didYouMean(name, names) ?? (longer.length === 1 ? longer[0] : undefined);
       return `unknown option --${name}${near === undefined ? "" : ` (did you mean --${near}?)`}`;
     }
     return "unknown option";

@@ -22,10 +22,11 @@ import type { JobResult } from "../src/actions-runner/run-types.js";
 import {
   HOST,
   INFRA,
-  MAINTAINER_TOKEN,
   RELEASE,
   ROOT,
   allJobs,
+  labeledPayload,
+  openTwoPhaseIssue,
   startActionsWorld,
   type ActionsWorld,
 } from "../test/actions/support/actions-world.js";
@@ -40,26 +41,6 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function newIssue(world: ActionsWorld): Promise<number> {
-  const alice = world.github.client(MAINTAINER_TOKEN);
-  const { data } = await alice.rest.issues.create({
-    owner: "acme",
-    repo: "widgets",
-    title: "Two phases",
-    labels: ["phase-1", "phase-2"],
-  });
-  return data.number;
-}
-
-function payload(issue: number) {
-  return {
-    action: "labeled",
-    issue: { number: issue },
-    label: { name: "phase-2" },
-    sender: { login: "alice", type: "User" },
-  };
-}
 
 async function assertFixed(world: ActionsWorld, issue: number, path: string): Promise<void> {
   const { data } = await world.github
@@ -104,9 +85,9 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       // 1. The Actions path.
-      const issue = await newIssue(world);
+      const issue = await openTwoPhaseIssue(world);
       let started = performance.now();
-      const result = await world.dispatch(HOST, "issues", payload(issue));
+      const result = await world.dispatch(HOST, "issues", labeledPayload(issue));
       runner.push(performance.now() - started);
       if (result.conclusion !== "success") throw new Error(`the workflow run failed:\n${result.log}`);
       await assertFixed(world, issue, "the workflow run");
@@ -115,9 +96,9 @@ async function main(): Promise<void> {
       }
 
       // 2. The same run in one process.
-      const other = await newIssue(world);
+      const other = await openTwoPhaseIssue(world);
       const file = join(work, `payload-${other}.json`);
-      await writeFile(file, JSON.stringify({ repository: { full_name: HOST }, ...payload(other) }));
+      await writeFile(file, JSON.stringify({ repository: { full_name: HOST }, ...labeledPayload(other) }));
       started = performance.now();
       await run(
         process.execPath,

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HOST,
-  MAINTAINER_TOKEN,
   jobResults,
   readRecord,
   recordPaths,
   startActionsWorld,
   writesIn,
   type ActionsWorld,
+  openTwoPhaseIssue,
 } from "./support/actions-world.js";
 
 /**
@@ -21,15 +21,7 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
   let issue: number;
   beforeAll(async () => {
     world = await startActionsWorld();
-    const alice = world.github.client(MAINTAINER_TOKEN);
-    issue = (
-      await alice.rest.issues.create({
-        owner: "acme",
-        repo: "widgets",
-        title: "Two phases",
-        labels: ["phase-1", "phase-2"],
-      })
-    ).data.number;
+    issue = await openTwoPhaseIssue(world);
   });
   afterAll(async () => {
     await world?.stop();

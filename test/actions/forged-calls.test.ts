@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HOST,
-  MAINTAINER_TOKEN,
   RELEASE,
   allJobs,
   jobResults,
@@ -9,6 +8,8 @@ import {
   startActionsWorld,
   writesIn,
   type ActionsWorld,
+  openTwoPhaseIssue,
+  labeledPayload,
 } from "./support/actions-world.js";
 
 /**
@@ -20,15 +21,7 @@ describe("a host that forges its call to the engine workflows", () => {
   let issue: number;
   beforeAll(async () => {
     world = await startActionsWorld();
-    const alice = world.github.client(MAINTAINER_TOKEN);
-    issue = (
-      await alice.rest.issues.create({
-        owner: "acme",
-        repo: "widgets",
-        title: "Two phases",
-        labels: ["phase-1", "phase-2"],
-      })
-    ).data.number;
+    issue = await openTwoPhaseIssue(world);
   });
   afterAll(async () => {
     await world?.stop();
@@ -37,12 +30,7 @@ describe("a host that forges its call to the engine workflows", () => {
   async function labeled() {
     await world.github.resetStats();
     const before = await recordPaths(world);
-    const run = await world.dispatch(HOST, "issues", {
-      action: "labeled",
-      issue: { number: issue },
-      label: { name: "phase-2" },
-      sender: { login: "alice", type: "User" },
-    });
+    const run = await world.dispatch(HOST, "issues", labeledPayload(issue));
     const writes = writesIn(await world.github.stats());
     const { data } = await world.github
       .client()

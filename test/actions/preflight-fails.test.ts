@@ -8,6 +8,8 @@ import {
   startActionsWorld,
   writesIn,
   type ActionsWorld,
+  openTwoPhaseIssue,
+  labeledPayload,
 } from "./support/actions-world.js";
 
 /**
@@ -24,22 +26,9 @@ describe("preflight fails for a disabled repository", () => {
   });
 
   it("runs no engine job and leaves preflight's ok=false record naming the registry's answer", async () => {
-    const alice = world.github.client(MAINTAINER_TOKEN);
-    const issue = (
-      await alice.rest.issues.create({
-        owner: "acme",
-        repo: "paused",
-        title: "Two phases",
-        labels: ["phase-1", "phase-2"],
-      })
-    ).data.number;
+    const issue = await openTwoPhaseIssue(world, PAUSED);
     await world.github.resetStats();
-    const run = await world.dispatch(PAUSED, "issues", {
-      action: "labeled",
-      issue: { number: issue },
-      label: { name: "phase-2" },
-      sender: { login: "alice", type: "User" },
-    });
+    const run = await world.dispatch(PAUSED, "issues", labeledPayload(issue));
     const stats = await world.github.stats();
 
     expect(jobResults(run), run.log).toEqual({
@@ -59,7 +48,9 @@ describe("preflight fails for a disabled repository", () => {
     expect(record).toMatchObject({ ok: false, engine_name: "preflight", event: { action: "failure" } });
     expect(record.event.reason).toMatch(/disabled/i);
     // The issue is as it was, and the record is the only write.
-    const { data } = await alice.rest.issues.get({ owner: "acme", repo: "paused", issue_number: issue });
+    const { data } = await world.github
+      .client(MAINTAINER_TOKEN)
+      .rest.issues.get({ owner: "acme", repo: "paused", issue_number: issue });
     expect(data.labels.map((label) => (typeof label === "string" ? label : label.name)).sort()).toEqual([
       "phase-1",
       "phase-2",

@@ -9,6 +9,8 @@ import {
   startActionsWorld,
   writesIn,
   type ActionsWorld,
+  openTwoPhaseIssue,
+  labeledPayload,
 } from "./support/actions-world.js";
 
 /**
@@ -27,26 +29,13 @@ describe("re-run failed jobs after a failed engine", () => {
   });
 
   it("attempt 2 re-runs only enforce, which fixes the issue and records under the attempt's own correlation id", async () => {
-    const alice = world.github.client(MAINTAINER_TOKEN);
-    const issue = (
-      await alice.rest.issues.create({
-        owner: "acme",
-        repo: "widgets",
-        title: "Two phases",
-        labels: ["phase-1", "phase-2"],
-      })
-    ).data.number;
+    const issue = await openTwoPhaseIssue(world);
     await world.github.addFaults({
       route: "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
       status: 502,
       count: 50,
     });
-    const first = await world.dispatch(HOST, "issues", {
-      action: "labeled",
-      issue: { number: issue },
-      label: { name: "phase-2" },
-      sender: { login: "alice", type: "User" },
-    });
+    const first = await world.dispatch(HOST, "issues", labeledPayload(issue));
     await world.github.clearFaults();
     expect(jobResults(first), first.log).toMatchObject({
       plan: "success",
@@ -92,7 +81,9 @@ describe("re-run failed jobs after a failed engine", () => {
     });
     // Attempt 1's records are as they were.
     expect(await readRecord(world, `${one}/enforce.json`)).toEqual(failed);
-    const { data } = await alice.rest.issues.get({ owner: "acme", repo: "widgets", issue_number: issue });
+    const { data } = await world.github
+      .client(MAINTAINER_TOKEN)
+      .rest.issues.get({ owner: "acme", repo: "widgets", issue_number: issue });
     expect(data.labels.map((label) => (typeof label === "string" ? label : label.name))).toEqual(["phase-2"]);
     expect(writesIn(stats)).toEqual([
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, RunWorkflowOptions } from "../../src/actions-runner/run-types.js";
 import {
   HOST,
-  MAINTAINER_TOKEN,
   allJobs,
   readRecord,
   recordPaths,
   startActionsWorld,
   type ActionsWorld,
+  openTwoPhaseIssue,
+  labeledPayload,
 } from "../actions/support/actions-world.js";
 
 /** This process's descendants (pid → command line), from /proc. */
@@ -53,15 +54,7 @@ describe("an engine stopped before it records its outcome", () => {
     stop: (cancel: () => void) => Promise<void>,
     overrides: Partial<RunWorkflowOptions> = {},
   ): Promise<RunResult> {
-    const alice = world.github.client(MAINTAINER_TOKEN);
-    const issue = (
-      await alice.rest.issues.create({
-        owner: "acme",
-        repo: "widgets",
-        title: "Two phases",
-        labels: ["phase-1", "phase-2"],
-      })
-    ).data.number;
+    const issue = await openTwoPhaseIssue(world);
     await world.github.addFaults({
       route: "GET /repos/{owner}/{repo}/issues/{issue_number}",
       latency_ms: 30_000,
@@ -69,20 +62,10 @@ describe("an engine stopped before it records its outcome", () => {
     });
     let reached!: () => void;
     const inEnforce = new Promise<void>((resolve) => (reached = resolve));
-    const handle = await world.start(
-      HOST,
-      "issues",
-      {
-        action: "labeled",
-        issue: { number: issue },
-        label: { name: "phase-2" },
-        sender: { login: "alice", type: "User" },
-      },
-      {
-        log: (line) => (line.includes("[enforce/enforce] ▶ Run enforce") ? reached() : undefined),
-        ...overrides,
-      },
-    );
+    const handle = await world.start(HOST, "issues", labeledPayload(issue), {
+      log: (line) => (line.includes("[enforce/enforce] ▶ Run enforce") ? reached() : undefined),
+      ...overrides,
+    });
     await inEnforce;
     // Let the engine reach its (delayed) read of the issue.
     await new Promise((resolve) => setTimeout(resolve, 1_500));

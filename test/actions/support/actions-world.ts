@@ -295,6 +295,28 @@ async function publishRelease(
   return { released, unreleased };
 }
 
+/** Opens an issue in `repo` carrying two conflicting phase labels, as the maintainer; its number. */
+export async function openTwoPhaseIssue(world: ActionsWorld, repo: string = HOST): Promise<number> {
+  const [owner, name] = repo.split("/");
+  const { data } = await world.github.client(MAINTAINER_TOKEN).rest.issues.create({
+    owner,
+    repo: name,
+    title: "Two phases",
+    labels: ["phase-1", "phase-2"],
+  });
+  return data.number;
+}
+
+/** The `issues.labeled` payload of the maintainer adding phase-2 to `issue`. */
+export function labeledPayload(issue: number): Record<string, unknown> {
+  return {
+    action: "labeled",
+    issue: { number: issue },
+    label: { name: "phase-2" },
+    sender: { login: "alice", type: "User" },
+  };
+}
+
 /** Every job of a run, the called workflows' jobs included, flattened. */
 export function allJobs(result: RunResult): JobResult[] {
   const walk = (jobs: readonly JobResult[]): JobResult[] => jobs.flatMap((job) => [job, ...walk(job.jobs)]);

@@ -1,8 +1,8 @@
-import type { JWTVerifyGetKey } from "jose";
 import type { Clock } from "../util/clock.js";
 import { checkJob, checkRepositoryIdentity, type EngineJob, type JobPolicy } from "./check-job.js";
 import { decideGrant, parseGrantRequest } from "./decide-grant.js";
 import type { GitHubApp } from "./github-app.js";
+import type { IssuerKeys } from "./issuer-keys.js";
 import type { OperatorReads } from "./operator-reads.js";
 import { readJobClaims, type JobClaims } from "./read-job-claims.js";
 import { refuse, RefusalError, type Refusal } from "./refusal.js";
@@ -20,7 +20,7 @@ export interface BrokerSettings extends JobPolicy {
 
 export interface BrokerParts {
   readonly settings: BrokerSettings;
-  readonly keys: JWTVerifyGetKey;
+  readonly keys: Pick<IssuerKeys, "keyFor">;
   readonly app: GitHubApp;
   readonly reads: OperatorReads;
   readonly replay: ReplayGuard;
@@ -35,6 +35,11 @@ export interface ExchangeResult {
 }
 
 type Authenticated = { readonly claims: JobClaims; readonly job: EngineJob };
+
+/** Cached answers come back as values: awaiting only what is pending saves a turn of the event loop. */
+const isPending = <T>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
+
+const RELEASE_REF = /@refs\/tags\/(v\d+\.\d+\.\d+)$/;
 
 /** Verifies the bearer OIDC token and identifies the engine job it proves. */
 async function authenticate(
@@ -60,14 +65,21 @@ async function authenticate(
       "token_replayed",
       `the OIDC token ${claims.jti} was already exchanged; request a fresh one`,
     );
-  const named = /@refs\/tags\/(v\d+\.\d+\.\d+)$/.exec(claims.job_workflow_ref)?.[1];
-  const releases = await parts.reads.releaseSet(claims.job_workflow_sha, named);
+  let releases = parts.reads.releaseSet(
+    claims.job_workflow_sha,
+    RELEASE_REF.exec(claims.job_workflow_ref)?.[1],
+  );
+  if (isPending(releases)) releases = await releases;
   const job = checkJob(claims, settings, releases);
   if ("ok" in job) return job;
   return { claims, job };
 }
 
-/** `POST /v1/installation-token`: a token narrowed to what the job's engine may have. */
+/**
+ * `POST /v1/installation-token`: a token narrowed to what the job's engine may have. Every check
+ * (token, job, request, registry, the calling repository's current ids, then the App's permissions)
+ * passes before a token for the grant is minted or taken from the cache.
+ */
 export async function exchangeToken(
   parts: BrokerParts,
   bearer: string | undefined,
@@ -80,39 +92,35 @@ export async function exchangeToken(
     seen = auth;
     const request = parseGrantRequest(body);
     if ("ok" in request) return refused("installation-token", request, auth);
-    const standing = (await parts.reads.registrySnapshot()).resolve(auth.job.repository);
-    const grant = decideGrant(auth.job, request, standing, parts.settings.infraRepository);
+    let snapshot = parts.reads.registrySnapshot();
+    if (isPending(snapshot)) snapshot = await snapshot;
+    const grant = decideGrant(
+      auth.job,
+      request,
+      snapshot.resolve(auth.job.repository),
+      parts.settings.infraRepository,
+    );
     if ("ok" in grant) return refused("installation-token", grant, auth);
-    const minted = await parts.app.token(grant, auth.job.name);
-    const installation = await parts.app.installation(auth.job.owner, auth.job.name);
-    const own = auth.job.name.toLowerCase();
-    let repository = minted.repositories.find((repo) => repo.name.toLowerCase() === own);
-    if (repository === undefined) {
-      const probe = await parts.app.token(
-        { owner: auth.job.owner, repositories: [own], permissions: { metadata: "read" } },
-        auth.job.name,
-      );
-      repository = probe.repositories.find((repo) => repo.name.toLowerCase() === own);
-    }
-    const identity = checkRepositoryIdentity(auth.claims, {
-      ownerId: installation.accountId,
-      repositoryId: repository?.id,
-    });
+    let current = parts.app.identity(auth.job.owner, auth.job.name);
+    if (isPending(current)) current = await current;
+    const identity = checkRepositoryIdentity(auth.claims, current);
     if (identity !== undefined) return refused("installation-token", identity, auth);
-    const answer = {
-      token: minted.token,
-      expires_at: new Date(minted.expiresAt).toISOString(),
-      permissions: minted.permissions,
-      repositories: minted.repositories.map((repo) => repo.name),
-    };
+    let minted = parts.app.token(grant, auth.job.name);
+    if (isPending(minted)) minted = await minted;
+    const repositories = minted.repositories.map((repo) => repo.name);
     return {
       status: 201,
-      body: answer,
+      body: {
+        token: minted.token,
+        expires_at: new Date(minted.expiresAt).toISOString(),
+        permissions: minted.permissions,
+        repositories,
+      },
       log: {
         ...logBase("installation-token", auth),
         outcome: "granted",
         status: 201,
-        grant: { owner: grant.owner, repositories: answer.repositories, permissions: answer.permissions },
+        grant: { owner: grant.owner, repositories, permissions: minted.permissions },
       },
     };
   } catch (error) {

@@ -24,22 +24,26 @@ export interface OperatorReadsOptions {
  * stream of forged commits costs GitHub nothing.
  */
 export class OperatorReads {
-  private registry: { value: Promise<RegistrySnapshot>; at: number } | undefined;
-  private releases: { value: Promise<ReleaseSet>; at: number } | undefined;
+  private registry: { value: Promise<RegistrySnapshot>; settled?: RegistrySnapshot; at: number } | undefined;
+  private releases: { value: Promise<ReleaseSet>; settled?: ReleaseSet; at: number } | undefined;
 
   constructor(private readonly options: OperatorReadsOptions) {}
 
-  async registrySnapshot(): Promise<RegistrySnapshot> {
+  /** The registry: the snapshot itself while the cached one is fresh, a promise when it is read. */
+  registrySnapshot(): RegistrySnapshot | Promise<RegistrySnapshot> {
     const now = this.options.clock.now().getTime();
     if (this.registry === undefined || now - this.registry.at >= (this.options.registryTtlMs ?? 60_000)) {
       const value = this.readRegistry();
-      const entry = { value, at: now };
+      const entry: NonNullable<OperatorReads["registry"]> = { value, at: now };
       this.registry = entry;
-      value.catch(() => {
-        if (this.registry === entry) this.registry = undefined;
-      });
+      value.then(
+        (snapshot) => (entry.settled = snapshot),
+        () => {
+          if (this.registry === entry) this.registry = undefined;
+        },
+      );
     }
-    return this.registry.value;
+    return this.registry.settled ?? this.registry.value;
   }
 
   /**
@@ -47,11 +51,22 @@ export class OperatorReads {
    * is not at `sha`, and the cool-down has passed: a new release is trusted without waiting out the
    * cache.
    */
-  async releaseSet(sha: string, tag?: string): Promise<ReleaseSet> {
+  releaseSet(sha: string, tag?: string): ReleaseSet | Promise<ReleaseSet> {
     const now = this.options.clock.now().getTime();
     const age = this.releases === undefined ? Infinity : now - this.releases.at;
     if (age >= (this.options.releasesTtlMs ?? 300_000)) return this.refetchReleases(now);
-    const set = await this.releases!.value;
+    const { settled, value } = this.releases!;
+    if (settled === undefined) return value.then((set) => this.recheck(set, sha, tag, age, now));
+    return this.recheck(settled, sha, tag, age, now);
+  }
+
+  private recheck(
+    set: ReleaseSet,
+    sha: string,
+    tag: string | undefined,
+    age: number,
+    now: number,
+  ): ReleaseSet | Promise<ReleaseSet> {
     const commit = sha.toLowerCase();
     const known = tag === undefined ? [...set.tags.values()].includes(commit) : set.tags.get(tag) === commit;
     if (!known && age >= (this.options.releasesCooldownMs ?? 30_000)) return this.refetchReleases(now);
@@ -60,11 +75,14 @@ export class OperatorReads {
 
   private refetchReleases(now: number): Promise<ReleaseSet> {
     const value = this.readReleases();
-    const entry = { value, at: now };
+    const entry: NonNullable<OperatorReads["releases"]> = { value, at: now };
     this.releases = entry;
-    value.catch(() => {
-      if (this.releases === entry) this.releases = undefined;
-    });
+    value.then(
+      (set) => (entry.settled = set),
+      () => {
+        if (this.releases === entry) this.releases = undefined;
+      },
+    );
     return value;
   }
 

@@ -44,6 +44,9 @@ export interface RunningBroker {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Request targets answered without parsing them as a URL (the hot path). */
+const KNOWN_PATHS = new Set([BROKER_TOKEN_PATH, BROKER_REGISTRY_PATH, "/healthz"]);
+
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 
@@ -80,7 +83,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   });
   const parts = {
     settings: options,
-    keys: keys.getKey,
+    keys,
     app,
     reads,
     replay: new ReplayGuard(options.skewSeconds),
@@ -96,7 +99,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         async (req, res) => {
           const started = performance.now();
           // A target that is not a path (`//`, `*`, bad percent-encoding) is a BadRequestError: 400.
-          const path = parseRequestTarget(req.url, "http://broker").pathname;
+          const path = KNOWN_PATHS.has(req.url ?? "")
+            ? req.url!
+            : parseRequestTarget(req.url, "http://broker").pathname;
           let result: ExchangeResult;
           try {
             result = await handle(req, path);
@@ -125,7 +130,17 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     },
   );
 
+  /** Answers in one write (headers with a content-length, then the body), then logs the exchange. */
   function reply(res: ServerResponse, result: ExchangeResult, started: number): void {
+    if (!res.headersSent && !res.destroyed) {
+      const payload = `${JSON.stringify(result.body)}\n`;
+      res.writeHead(result.status, {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+        "content-length": Buffer.byteLength(payload),
+      });
+      res.end(payload);
+    }
     if (result.log.event !== undefined)
       log(
         JSON.stringify({
@@ -134,13 +149,6 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           duration_ms: Math.round((performance.now() - started) * 100) / 100,
         }),
       );
-    if (res.headersSent || res.destroyed) return;
-    const payload = `${JSON.stringify(result.body)}\n`;
-    res.writeHead(result.status, {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-    });
-    res.end(payload);
   }
 
   async function handle(req: IncomingMessage, path: string): Promise<ExchangeResult> {
@@ -243,7 +251,7 @@ function readCapped(req: IncomingMessage, max: number): Promise<Buffer | undefin
       }
       chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

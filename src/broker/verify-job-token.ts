@@ -1,4 +1,5 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { errors, jwtVerify, type JWTPayload } from "jose";
+import type { IssuerKeys } from "./issuer-keys.js";
 import { refuse, RefusalError, type Refusal } from "./refusal.js";
 
 export interface VerifyOptions {
@@ -17,7 +18,7 @@ export interface VerifyOptions {
  */
 export async function verifyJobToken(
   token: string,
-  keys: JWTVerifyGetKey,
+  keys: Pick<IssuerKeys, "keyFor">,
   options: VerifyOptions,
 ): Promise<JWTPayload | Refusal> {
   if (token.length > options.maxTokenBytes)
@@ -25,7 +26,7 @@ export async function verifyJobToken(
   const parts = token.split(".");
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part)))
     return refuse("token_malformed", "the bearer credential is not a compact JWT");
-  let header: { alg?: unknown };
+  let header: { alg?: unknown; kid?: unknown };
   try {
     header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8")) as typeof header;
   } catch {
@@ -39,7 +40,9 @@ export async function verifyJobToken(
   const now = Math.floor(options.now.getTime() / 1000);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, keys, {
+    const found = keys.keyFor(header);
+    const key = found instanceof Promise ? await found : found;
+    ({ payload } = await jwtVerify(token, key, {
       issuer: options.issuer,
       audience: options.audience,
       algorithms: ["RS256"],

@@ -18,6 +18,8 @@ the engine catalog allow that job. Endpoints (JSON):
 A refusal is { code, message }: 401 for a token that cannot be verified, 403 for a policy refusal.
 Stdout gets one JSON line per exchange (granted or refused, the code, the claims decided on); never
 a token or a key. Stateless apart from caches: run several behind a load balancer if you like.
+Limit: the jti replay guard is per instance, so behind a load balancer a token could be exchanged
+once per instance within its minutes of life; pin clients to one instance if that matters.
 SIGINT or SIGTERM stops accepting, lets exchanges in flight finish, and exits 130 or 143.
 
 Each setting is a flag or an environment variable; the flag wins.

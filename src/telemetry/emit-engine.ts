@@ -11,9 +11,9 @@ export type { EmitResult } from "./write-one.js";
 /**
  * emit-engine (DESIGN §5.7): stores one telemetry record, immutably, in the org's telemetry
  * repository. Uncontended it makes exactly one request, a contents `PUT` without `sha` (which only
- * creates). A 409 or 502/503/504 is retried with exponential backoff and full jitter, within
- * `maxAttempts` such failures and `deadlineMs`; a 403/429 waits as GitHub says (within the
- * deadline). A 422 means the file exists: its bytes are compared — identical is success (re-emits
+ * creates). A 409 or 502/503/504 is retried with exponential backoff and full jitter until
+ * `deadlineMs` (ten minutes by default; contention is normal, so no small attempt count ends a
+ * write); a 403/429 waits as GitHub says (within the deadline). A 422 means the file exists: its bytes are compared — identical is success (re-emits
  * are idempotent, and so is a retry after a write that landed but whose answer was lost),
  * different is `ImmutableRecordConflict` and the stored record stays as it is.
  *

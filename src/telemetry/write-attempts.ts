@@ -31,6 +31,8 @@ export interface RetryEvent {
   status: number | undefined;
   waitMs: number;
   cause: "conflict" | "unavailable" | "rate-limited";
+  /** Time left before the deadline once this wait is over. */
+  remainingMs: number;
 }
 
 const MIN_RATE_LIMIT_WAIT_MS = 1_000;
@@ -107,16 +109,19 @@ export class WriteAttempts {
     } else {
       this.retries += 1;
       if (this.retries >= this.policy.maxAttempts) throw giveUp("attempts exhausted");
+      // The ceiling doubles with every collision this write has met (the contention it observed),
+      // up to the cap, and is drawn from in full: writers that collided spread apart.
       waitMs = backoffDelayMs(this.retries, this.policy, this.random, this.now() - startedAt);
     }
     if (this.now() + waitMs > this.deadline) {
-      throw giveUp(`the next try would pass the ${this.policy.deadlineMs} ms deadline`);
+      throw giveUp(`the next try would pass the ${formatDuration(this.policy.deadlineMs)} deadline`);
     }
     this.options.onRetry?.({
       attempt: this.attempt,
       status: failure.status,
       waitMs,
       cause: verdict.kind === "wait" ? "rate-limited" : verdict.cause,
+      remainingMs: this.deadline - this.now() - waitMs,
     });
     await this.sleep(waitMs);
   }
@@ -164,4 +169,11 @@ export function writeFailed(
     `telemetry write to ${target} failed after ${attempts} attempt${attempts === 1 ? "" : "s"} (${what}${why ? `; ${why}` : ""}): ${messageOf(failure.error)}`,
     { status: failure.status, hint, cause: failure.error },
   );
+}
+
+/** `600000` → `10 min`, `90000` → `90 s`, `250` → `250 ms`: durations as people read them. */
+export function formatDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1_000 && ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
 }

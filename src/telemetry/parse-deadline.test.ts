@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { parseDeadline } from "./parse-deadline.js";
+
+describe("parseDeadline", () => {
+  it("reads minutes, seconds, milliseconds, hours and bare seconds", () => {
+    expect(parseDeadline("10m")).toBe(600_000);
+    expect(parseDeadline("2min")).toBe(120_000);
+    expect(parseDeadline("90s")).toBe(90_000);
+    expect(parseDeadline("1500ms")).toBe(1_500);
+    expect(parseDeadline("1h")).toBe(3_600_000);
+    expect(parseDeadline(" 45 ")).toBe(45_000);
+    expect(parseDeadline("1.5m")).toBe(90_000);
+  });
+
+  it("refuses what is not a positive duration", () => {
+    for (const text of ["", "soon", "-5s", "0", "10 days", "5sm"])
+      expect(parseDeadline(text)).toBeUndefined();
+  });
+});

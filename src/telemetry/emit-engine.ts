@@ -22,6 +22,10 @@ export type { EmitResult } from "./write-one.js";
  * (same checks, same guarantees), so one process never conflicts with itself and bursts cost one
  * commit. The backoff handles other processes. A write's deadline starts when its turn comes.
  *
+ * The record goes under its run's date directory: `run_date` when the caller knows it (the runner
+ * passes preflight's day to every engine of the run; `findRunDate` finds it for a lone engine job),
+ * else the UTC date of `generated_at`.
+ *
  * Refusals (cross-org, same repository, invalid record or path, forbidden details) happen before
  * any request. Octokit's own retries are switched off for the writes so that every retry is counted
  * and bounded here.
@@ -30,7 +34,7 @@ export type { EmitResult } from "./write-one.js";
  */
 export async function emitRecord(
   github: GitHub,
-  input: { telemetry_repo: string; record: TelemetryRecord },
+  input: { telemetry_repo: string; record: TelemetryRecord; run_date?: string },
   options: EmitOptions = {},
 ): Promise<EmitResult> {
   const plan = planEmit(input);

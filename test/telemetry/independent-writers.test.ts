@@ -8,7 +8,7 @@ import { CONTENTS_PUT, startTelemetryWorld, type TelemetryWorld } from "./teleme
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), "dist/cli/bin.js");
-const WRITERS = 6;
+const WRITERS = 4;
 
 let world: TelemetryWorld;
 let workdir: string;

@@ -2,15 +2,11 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ExternalError, type Problem, UsageError, ValidationError } from "../../errors.js";
 import { checkEngineResult } from "../../telemetry/check-record.js";
-import {
-  buildEnvelope,
-  recordPathOf,
-  serializeRecord,
-  type TelemetrySource,
-} from "../../telemetry/envelope.js";
+import { buildEnvelope, serializeRecord, type TelemetrySource } from "../../telemetry/envelope.js";
 import { emitRecord } from "../../telemetry/emit-engine.js";
+import { findRunDate } from "../../telemetry/find-run-date.js";
 import { parseDeadline } from "../../telemetry/parse-deadline.js";
-import { isValidCorrelationId, isValidEngineName } from "../../telemetry/record-path.js";
+import { isValidCorrelationId, isValidEngineName, recordPath } from "../../telemetry/record-path.js";
 import { keepUnwrittenRecord } from "../../telemetry/unwritten-record.js";
 import { DEFAULT_DEADLINE_MS } from "../../telemetry/retry-policy.js";
 import { formatDuration } from "../../telemetry/write-attempts.js";
@@ -80,11 +76,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const github = await telemetryGitHub(io.env, io.signal);
   const telemetryName = `${telemetryRepo.owner}/${telemetryRepo.repo}`;
   const started = Date.now();
+  // The run's directory: preflight's day (no request for preflight itself), else one lookup.
+  const runDate = await findRunDate(github, telemetryName, record, {
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    warn: (line) => io.stderr(`warning: ${line}\n`),
+  });
   let result;
   try {
     result = await emitRecord(
       github,
-      { telemetry_repo: telemetryName, record },
+      { telemetry_repo: telemetryName, record, run_date: runDate },
       {
         signal: io.signal,
         deadlineMs,
@@ -97,7 +98,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     // Interrupted by a signal: the command stops as asked, nothing to keep (the job is ending).
     if (!(error instanceof ExternalError) || io.signal?.aborted === true) throw error;
-    throw await unwritten(error, telemetryName, record, io);
+    const path = recordPath({
+      owner: target.owner,
+      repo: target.repo,
+      date: runDate,
+      correlation_id: record.correlation_id,
+      engine_name: record.engine_name,
+    });
+    throw await unwritten(error, telemetryName, path, serializeRecord(record), io);
   }
   const how = result.outcome === "created" ? "created" : "already stored with the same bytes";
   io.stdout(
@@ -114,16 +122,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 async function unwritten(
   error: ExternalError,
   telemetryRepo: string,
-  record: Parameters<typeof serializeRecord>[0],
+  path: string,
+  text: string,
   io: CliIO,
 ): Promise<ExternalError> {
-  const path = recordPathOf(record);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY?.trim() || undefined;
   const kept = await keepUnwrittenRecord({
     dir: io.env.RUNNER_TEMP?.trim() || io.cwd,
     telemetryRepo,
     path,
-    text: serializeRecord(record),
+    text,
     reason: error.message,
     ...(summaryFile === undefined ? {} : { summaryFile }),
   });

@@ -77,3 +77,34 @@ export function permissionExcesses(
         `The nested job '${job}' is requesting '${scope}: ${level}', but is only allowed '${scope}: ${allowed[scope] ?? "none"}'.`,
     );
 }
+
+/**
+ * Whether an event is a pull request from a fork (its head repository is not the base repository),
+ * for which GitHub grants a read-only GITHUB_TOKEN, no ID token and no secrets but GITHUB_TOKEN.
+ */
+export function isForkPullRequest(
+  eventName: string,
+  payload: Readonly<Record<string, unknown>>,
+  repository: string,
+): boolean {
+  if (
+    eventName !== "pull_request" &&
+    eventName !== "pull_request_review" &&
+    eventName !== "pull_request_review_comment"
+  )
+    return false;
+  const head = (payload.pull_request as { head?: { repo?: { full_name?: unknown } | null } } | undefined)
+    ?.head;
+  const name = head?.repo?.full_name;
+  return typeof name !== "string" || name.toLowerCase() !== repository.toLowerCase();
+}
+
+/** What a job of a fork's pull request gets: every write lowered to read, and no ID token (pure). */
+export function forkPermissions(permissions: JobPermissions): JobPermissions {
+  return Object.fromEntries(
+    Object.entries(permissions).map(([scope, level]) => [
+      scope,
+      scope === "id-token" ? "none" : level === "write" ? "read" : level,
+    ]),
+  );
+}

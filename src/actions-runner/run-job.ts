@@ -42,8 +42,6 @@ export interface JobOutcome {
   reason?: string;
 }
 
-const MINUTE = 60_000;
-
 function rawStep(raw: MappingToken | undefined, index: number): MappingToken | undefined {
   const steps = raw?.find("steps");
   if (steps === undefined || !("get" in steps) || !("count" in steps)) return undefined;
@@ -236,7 +234,7 @@ export async function runJob(
       const stepTimeoutMs =
         stepTimeoutToken === undefined
           ? undefined
-          : Number(evaluateToken(toolkit, stepTimeoutToken, contexts, status())) * MINUTE;
+          : Number(evaluateToken(toolkit, stepTimeoutToken, contexts, status())) * state.minuteMs;
       // Steps that start after a cancellation or timeout are not stopped by it again; they get the
       // cleanup budget instead.
       const stopSignal = afterStop ? undefined : AbortSignal.any([state.signal, deadline.signal]);
@@ -340,6 +338,8 @@ export async function runJob(
             repository: state.options.repository.fullName,
             sha: state.options.sha,
             token: typeof github.token === "string" ? github.token : "",
+            temp,
+            pathFile,
           });
           for (const line of text.split("\n")) if (line !== "") log(`  | ${line}`);
         } else {

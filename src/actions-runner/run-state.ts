@@ -13,6 +13,8 @@ export interface RunState {
   baseEnv: Readonly<Record<string, string>>;
   killGraceMs: number;
   cleanupTimeoutMs: number;
+  /** What one minute of `timeout-minutes` lasts (60 000 ms unless a test shortens it). */
+  minuteMs: number;
   runnerEnvironment: "github-hosted" | "self-hosted";
   nodeVersions: readonly string[];
 }

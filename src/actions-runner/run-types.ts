@@ -1,5 +1,6 @@
 import type { ConcurrencyGroups } from "./concurrency-groups.js";
 import type { JobPermissions } from "./job-permissions.js";
+import type { PreparedInstall } from "./npm-install-shim.js";
 import type { WorkflowFiles } from "./workflow-files.js";
 
 export type StepConclusion = "success" | "failure" | "cancelled" | "skipped";
@@ -107,6 +108,18 @@ export interface RunWorkflowOptions {
   baseEnv?: Readonly<Record<string, string>>;
   /** Node.js versions present for actions/setup-node, e.g. ["20.19.1"]. */
   nodeVersions?: readonly string[];
+  /**
+   * What actions/setup-node with `cache: npm` holds: an installation that \`npm ci\` reuses when the
+   * checkout's inputs are identical to it (see npm-install-shim.ts). Without it, npm ci runs for real.
+   */
+  preparedInstall?: PreparedInstall;
+  /** The real npm the shim falls back to (an absolute path; default \`npm\` on PATH). */
+  npm?: string;
+  /**
+   * How long one minute of `timeout-minutes` lasts, in ms (default 60 000). A test of a timeout sets
+   * it lower so a job's real `timeout-minutes: 15` expires in seconds; every timeout scales alike.
+   */
+  timeoutMinuteMs?: number;
   /** Time between SIGINT and SIGKILL when a step is stopped. */
   killGraceMs?: number;
   /** How long `always()`/`cancelled()` steps may run after a cancellation or timeout. */

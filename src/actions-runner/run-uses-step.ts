@@ -1,4 +1,7 @@
+import { access, appendFile, chmod, constants, mkdir, writeFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
 import { UsageError } from "../errors.js";
+import { npmInstallShim } from "./npm-install-shim.js";
 import { runCheckout } from "./run-checkout.js";
 import type { RunState } from "./run-state.js";
 
@@ -11,6 +14,23 @@ export interface UsesStep {
   sha: string;
   /** The job's GITHUB_TOKEN: actions/checkout's default token. */
   token: string;
+  /** RUNNER_TEMP and the step's GITHUB_PATH file (setup-node adds its bin directory there). */
+  temp: string;
+  pathFile: string;
+}
+
+/** The absolute path of `command` on PATH, so the shim never runs itself. */
+async function findOnPath(command: string, path: string | undefined): Promise<string> {
+  for (const dir of (path ?? "").split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, command);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new UsageError(`actions/setup-node: no ${command} on PATH for the npm cache to fall back to`);
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -62,7 +82,19 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
         { hint: "install that Node.js major, or ask for one that is present" },
       );
     }
-    return `Node.js ${present} is present for node-version ${wanted}\n`;
+    const prepared = state.options.preparedInstall;
+    if (step.inputs.cache !== "npm" || prepared === undefined)
+      return `Node.js ${present} is present for node-version ${wanted}\n`;
+    // The runner's npm cache: `npm ci` of identical inputs reuses the prepared installation.
+    const bin = join(step.temp, "setup-node-bin");
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, "npm"),
+      npmInstallShim(prepared, state.options.npm ?? (await findOnPath("npm", state.baseEnv.PATH))),
+    );
+    await chmod(join(bin, "npm"), 0o755);
+    await appendFile(step.pathFile, `${bin}\n`);
+    return `Node.js ${present} is present for node-version ${wanted}; npm cache: the installation prepared in ${prepared.directory}\n`;
   }
   throw new UsageError(`the action ${step.uses} is not supported by the local runner`, {
     hint: "only actions/checkout and actions/setup-node are performed; use a run: step instead",

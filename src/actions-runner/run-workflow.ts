@@ -14,6 +14,8 @@ import { expandMatrix } from "./expand-matrix.js";
 import { idTokenClaims } from "./id-token-claims.js";
 import {
   defaultPermissions,
+  forkPermissions,
+  isForkPullRequest,
   permissionExcesses,
   resolvePermissions,
   type JobPermissions,
@@ -119,6 +121,7 @@ async function execute(
     },
     killGraceMs: options.killGraceMs ?? 7_500,
     cleanupTimeoutMs: options.cleanupTimeoutMs ?? 5 * MINUTE,
+    minuteMs: options.timeoutMinuteMs ?? MINUTE,
     runnerEnvironment: options.runnerEnvironment ?? "github-hosted",
     nodeVersions: options.nodeVersions ?? [process.versions.node],
   };
@@ -216,7 +219,10 @@ async function execute(
           options.event.name === "workflow_dispatch"
             ? ((options.event.payload.inputs as Record<string, unknown>) ?? {})
             : {},
-        secrets: { GITHUB_TOKEN: options.github.token, ...options.secrets },
+        // A fork's pull request gets no secrets but GITHUB_TOKEN.
+        secrets: isForkPullRequest(options.event.name, options.event.payload, options.repository.fullName)
+          ? { GITHUB_TOKEN: options.github.token }
+          : { GITHUB_TOKEN: options.github.token, ...options.secrets },
         ceiling: undefined,
         previous: previousByKey,
       });
@@ -455,6 +461,16 @@ async function runOneJob(
         finish,
       );
     }
+    // A fork's pull request: GitHub grants read-only tokens and no ID token, whatever the job asks
+    // (the nested-permission check above is on what the workflows declare, as on GitHub).
+    if (
+      isForkPullRequest(
+        state.options.event.name,
+        state.options.event.payload,
+        state.options.repository.fullName,
+      )
+    )
+      permissions = forkPermissions(permissions);
     const instances: JobResult[] = [];
     let outputs: Record<string, string> = {};
     let result: JobConclusion = "success";
@@ -474,8 +490,8 @@ async function runOneJob(
       };
       const timeoutMs =
         timeoutToken === undefined
-          ? 360 * MINUTE
-          : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * MINUTE;
+          ? 360 * state.minuteMs
+          : Number(evaluateToken(toolkit, timeoutToken, contexts, status)) * state.minuteMs;
       const token = state.options.jobToken
         ? await state.options.jobToken(permissions, key)
         : state.options.github.token;

@@ -60,7 +60,8 @@ async function authenticate(
       "token_replayed",
       `the OIDC token ${claims.jti} was already exchanged; request a fresh one`,
     );
-  const releases = await parts.reads.releaseSet(claims.job_workflow_sha);
+  const named = /@refs\/tags\/(v\d+\.\d+\.\d+)$/.exec(claims.job_workflow_ref)?.[1];
+  const releases = await parts.reads.releaseSet(claims.job_workflow_sha, named);
   const job = checkJob(claims, settings, releases);
   if ("ok" in job) return job;
   return { claims, job };

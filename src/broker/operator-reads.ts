@@ -42,17 +42,19 @@ export class OperatorReads {
     return this.registry.value;
   }
 
-  /** The release tags, refetched when `sha` is not among them and the cool-down has passed. */
-  async releaseSet(sha: string): Promise<ReleaseSet> {
+  /**
+   * The release tags, refetched when `sha` is not among them, or `tag` (the release the job names)
+   * is not at `sha`, and the cool-down has passed: a new release is trusted without waiting out the
+   * cache.
+   */
+  async releaseSet(sha: string, tag?: string): Promise<ReleaseSet> {
     const now = this.options.clock.now().getTime();
     const age = this.releases === undefined ? Infinity : now - this.releases.at;
     if (age >= (this.options.releasesTtlMs ?? 300_000)) return this.refetchReleases(now);
     const set = await this.releases!.value;
-    if (
-      ![...set.tags.values()].includes(sha.toLowerCase()) &&
-      age >= (this.options.releasesCooldownMs ?? 30_000)
-    )
-      return this.refetchReleases(now);
+    const commit = sha.toLowerCase();
+    const known = tag === undefined ? [...set.tags.values()].includes(commit) : set.tags.get(tag) === commit;
+    if (!known && age >= (this.options.releasesCooldownMs ?? 30_000)) return this.refetchReleases(now);
     return set;
   }
 

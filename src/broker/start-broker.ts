@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { BROKER_REGISTRY_PATH, BROKER_TOKEN_PATH } from "../github/broker-token-provider.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { guardRequestHandler, limitServer, parseRequestTarget } from "../util/guard-http-server.js";
 import {
   exchangeToken,
   resolveRegistry,
@@ -28,6 +29,11 @@ export interface BrokerOptions extends BrokerSettings {
   /** A client must send its whole request within this long (408 otherwise). */
   readonly requestTimeoutMs?: number;
   readonly jwksCooldownMs?: number;
+  /** How long the registry and the release tags are cached (defaults: 60 s, 5 min). */
+  readonly registryTtlMs?: number;
+  readonly releasesTtlMs?: number;
+  /** After a commit or tag is not among the releases, no refetch of the tags for this long (30 s). */
+  readonly releasesCooldownMs?: number;
 }
 
 export interface RunningBroker {
@@ -68,6 +74,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     clock,
     infraRepository: options.infraRepository,
     appRepository: options.appRepository,
+    ...(options.registryTtlMs === undefined ? {} : { registryTtlMs: options.registryTtlMs }),
+    ...(options.releasesTtlMs === undefined ? {} : { releasesTtlMs: options.releasesTtlMs }),
+    ...(options.releasesCooldownMs === undefined ? {} : { releasesCooldownMs: options.releasesCooldownMs }),
   });
   const parts = {
     settings: options,
@@ -79,28 +88,40 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   };
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
 
-  const server = createServer(
-    {
-      requestTimeout,
-      headersTimeout: Math.min(requestTimeout, 10_000),
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
-      maxHeaderSize: 16 * 1024,
-    },
-    (req, res) => {
-      const started = performance.now();
-      void handle(req).then(
-        (result) => reply(res, result, started),
-        (error: unknown) =>
-          reply(
-            res,
-            {
+  const server = limitServer(
+    createServer(
+      // Timeouts are checked every second, not every 30 s, so a slow client is cut off on time.
+      { maxHeaderSize: 16 * 1024, connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+      guardRequestHandler(
+        async (req, res) => {
+          const started = performance.now();
+          // A target that is not a path (`//`, `*`, bad percent-encoding) is a BadRequestError: 400.
+          const path = parseRequestTarget(req.url, "http://broker").pathname;
+          let result: ExchangeResult;
+          try {
+            result = await handle(req, path);
+          } catch (error) {
+            // Nothing the client sent gets here (every refusal is an answer); log why, never a token.
+            result = {
               status: 500,
               body: { code: "internal_error", message: "the broker failed; see its log" },
               log: { event: "exchange", outcome: "error", status: 500, reason: (error as Error).message },
-            },
-            started,
-          ),
-      );
+            };
+          }
+          reply(res, result, started);
+        },
+        {
+          errorBody: (status, message) => ({
+            contentType: "application/json; charset=utf-8",
+            body: `${JSON.stringify({ code: status === 400 ? "request_invalid" : "internal_error", message })}\n`,
+          }),
+        },
+      ),
+    ),
+    {
+      headersTimeoutMs: Math.min(requestTimeout, 10_000),
+      requestTimeoutMs: requestTimeout,
+      keepAliveTimeoutMs: 5_000,
     },
   );
 
@@ -110,7 +131,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         JSON.stringify({
           time: clock.now().toISOString(),
           ...result.log,
-          duration_ms: Math.round(performance.now() - started),
+          duration_ms: Math.round((performance.now() - started) * 100) / 100,
         }),
       );
     if (res.headersSent || res.destroyed) return;
@@ -122,8 +143,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     res.end(payload);
   }
 
-  async function handle(req: IncomingMessage): Promise<ExchangeResult> {
-    const path = new URL(req.url ?? "/", "http://broker").pathname;
+  async function handle(req: IncomingMessage, path: string): Promise<ExchangeResult> {
     const plain = (code: RefusalCode, message: string): ExchangeResult => {
       const refusal = refuse(code, message);
       return { status: refusal.status, body: { code, message }, log: {} };

@@ -51,6 +51,10 @@ const GROUPS: Readonly<Record<string, Group>> = {
     summary: "reset a sandbox repository (registry context sandbox only)",
     load: async () => (await import("./commands/sandbox.js")).commands,
   },
+  broker: {
+    summary: "run the token broker: engine jobs' OIDC tokens for narrowed installation tokens",
+    load: async () => (await import("./commands/broker.js")).commands,
+  },
   demo: {
     summary: "run the whole system offline against a seeded local GitHub",
     load: async () => (await import("./commands/demo.js")).commands,
@@ -108,6 +112,27 @@ export function matchCommand(
   return undefined;
 }
 
+async function nearestName(word: string, names: readonly string[]): Promise<string | undefined> {
+  const { didYouMean } = await import("../config/did-you-mean.js");
+  return didYouMean(word, names);
+}
+
+/** The command of `names` (one or two words) nearest to the words given, for "did you mean". */
+async function nearestCommand(
+  names: readonly string[],
+  given: readonly string[],
+): Promise<string | undefined> {
+  if (given.length === 0) return undefined;
+  const twoWords = given.length > 1 ? await nearestName(given.join(" "), names) : undefined;
+  return (
+    twoWords ??
+    (await nearestName(
+      given[0],
+      names.filter((name) => name !== ""),
+    ))
+  );
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [groupName, ...rest] = argv;
   if (groupName === undefined || groupName === "--help" || groupName === "-h" || groupName === "help") {
@@ -124,8 +149,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const group = GROUPS[groupName];
   if (group === undefined) {
+    const near = await nearestName(groupName, Object.keys(GROUPS));
     io.stderr(
-      `error: unknown command "${groupName}"\nhint: run \`task-assistant --help\` for the commands\n`,
+      `error: unknown command "${groupName}"${near === undefined ? "" : ` (did you mean "${near}"?)`}\nhint: run \`task-assistant --help\` for the commands\n`,
     );
     return 2;
   }
@@ -139,8 +165,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout(groupHelp(groupName, table));
       return rest.length === 0 ? 2 : 0;
     }
+    const given = rest.slice(0, 2).filter((word) => !word.startsWith("-"));
+    const near = await nearestCommand(Object.keys(table), given);
     io.stderr(
-      `error: unknown command "${groupName} ${rest[0] ?? ""}"\nhint: run \`task-assistant ${groupName} --help\` for the commands\n`,
+      `error: unknown command "${groupName} ${rest[0] ?? ""}"${near === undefined ? "" : ` (did you mean "${`${groupName} ${near}`.trim()}"?)`}\nhint: run \`task-assistant ${groupName} --help\` for the commands\n`,
     );
     return 2;
   }

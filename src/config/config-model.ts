@@ -14,7 +14,7 @@ export const CONFIG_SCHEMA_URL =
   "https://raw.githubusercontent.com/automated-assistant-systems/task-assistant/main/schemas/task-assistant.config.v1.schema.json";
 
 /** The `schema_version` values this build reads; anything else is refused by name. */
-export const SUPPORTED_SCHEMA_VERSIONS = ["1.0"] as const;
+export const SUPPORTED_SCHEMA_VERSIONS = ["1.0", "1.1"] as const;
 export type SchemaVersion = (typeof SUPPORTED_SCHEMA_VERSIONS)[number];
 
 /** Colour materialize gives a track label it creates (the config has no colour field for tracks). */
@@ -27,8 +27,12 @@ export const LABEL_DESCRIPTION_MAX = 100;
 export type EnforcementMode = "enforce" | "warn" | "fail" | "off";
 export const ENFORCEMENT_MODES: readonly EnforcementMode[] = ["enforce", "warn", "fail", "off"];
 
-export type Strategy = "highest" | "lowest";
-export const STRATEGIES: readonly Strategy[] = ["highest", "lowest"];
+/** `latest` (schema 1.1): the label most recently added wins, as with GitLab's scoped labels. */
+export type Strategy = "highest" | "lowest" | "latest";
+export const STRATEGIES: readonly Strategy[] = ["highest", "lowest", "latest"];
+/** What `latest` uses, if configured, when the event does not name the one label added. */
+export type Fallback = "highest" | "lowest";
+export const FALLBACKS: readonly Fallback[] = ["highest", "lowest"];
 
 export type GroupName = "phase" | "priority" | "track" | "state";
 export const GROUP_NAMES: readonly GroupName[] = ["phase", "priority", "track", "state"];
@@ -62,6 +66,15 @@ export interface MilestoneSpec {
 export interface GroupRule {
   mode: EnforcementMode;
   strategy: Strategy;
+  /** Only with strategy `latest` (schema 1.1). */
+  fallback?: Fallback;
+}
+
+/** A further prefix group (schema 1.1): labels starting with `prefix`, case-insensitively. */
+export interface PrefixGroup extends GroupRule {
+  prefix: string;
+  /** Explicit order for highest/lowest, lowest first; absent: by name. */
+  order?: string[];
 }
 
 export interface StateRule extends GroupRule {
@@ -74,6 +87,10 @@ export interface Exclusivity {
   priority?: GroupRule;
   track?: GroupRule;
   state?: StateRule;
+  /** GitLab scoped labels (schema 1.1): every label containing `::`, grouped by its scope. */
+  scoped?: GroupRule;
+  /** Further prefix groups (schema 1.1). */
+  groups?: PrefixGroup[];
 }
 
 export interface Enforcement {
@@ -100,4 +117,14 @@ export function labelKey(name: string): string {
 export function groupOf(label: string): GroupName | undefined {
   const key = labelKey(label);
   return GROUP_NAMES.find((group) => key.startsWith(GROUP_PREFIXES[group]));
+}
+
+/**
+ * The scope of a GitLab scoped label: everything before the last `::`, compared case-insensitively
+ * (`workflow::backend::review` has scope `workflow::backend`). Undefined for a label without `::`
+ * or with nothing before it.
+ */
+export function scopeOf(label: string): string | undefined {
+  const at = label.lastIndexOf("::");
+  return at <= 0 ? undefined : labelKey(label.slice(0, at));
 }

@@ -87,7 +87,7 @@ describe("validateConfig: refusals, each located with a fix", () => {
       {
         rule: "config.schema_version",
         path: "/schema_version",
-        message: "schema_version 2.0 is not supported by this build; supported: 1.0",
+        message: "schema_version 2.0 is not supported by this build; supported: 1.0, 1.1",
         file: FILE,
         line: 1,
         col: 17,

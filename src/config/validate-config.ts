@@ -84,7 +84,9 @@ export function validateConfig(
   const tracks = section("tracks", readTracks);
   const labels = section("labels", readLabels);
   const milestones = section("milestones", readMilestones);
-  const enforcement = section("enforcement", readEnforcement);
+  const enforcement = section("enforcement", (node, problems) =>
+    readEnforcement(node, problems, schemaVersion ?? "1.0"),
+  );
   checkDeclarations(
     {
       tracks: tracks ?? NOTHING,

@@ -1,4 +1,5 @@
 import type { SeedDocument, SeedIssue, SeedRepo } from "../emulator/seed/seed-types.js";
+import { APP_REPOSITORY } from "../runtime/app-repository.js";
 
 /**
  * The demo's world: the operator's org with the infra repository, two customer orgs each with a
@@ -13,6 +14,8 @@ export const OPS_ORG = "task-assistant-ops";
 export const INFRA_REPO = `${OPS_ORG}/task-assistant-infra`;
 export const APP_SLUG = "task-assistant";
 export const TELEMETRY_NAME = "task-assistant-telemetry";
+/** The org and repository of Task Assistant's own code, whose release tags the broker trusts. */
+export const [APP_ORG, APP_REPO_NAME] = APP_REPOSITORY.split("/") as [string, string];
 
 export interface DemoHost {
   owner: string;
@@ -169,8 +172,17 @@ export function demoWorld(): SeedDocument {
       { login: OPS_ORG, name: "Task Assistant operators", members: [{ login: OPERATOR, role: "admin" }] },
       { login: "acme", name: "Acme Corp", members: [{ login: "maria", role: "admin" }, "devon"] },
       { login: "globex", name: "Globex", members: [{ login: "gus", role: "admin" }] },
+      { login: APP_ORG, name: "Task Assistant", members: [{ login: OPERATOR, role: "admin" }] },
     ],
     repos: [
+      {
+        name: APP_REPOSITORY,
+        private: false,
+        description: "Task Assistant: the engines, their reusable workflows and the CLI",
+        files: {
+          "README.md": "# Task Assistant\n\nEngine workflows run from this repository's release tags.\n",
+        },
+      },
       {
         name: INFRA_REPO,
         private: true,
@@ -199,6 +211,14 @@ export function demoWorld(): SeedDocument {
         account: OPS_ORG,
         repository_selection: "selected",
         repositories: ["task-assistant-infra"],
+        permissions: { contents: "read", metadata: "read" },
+      },
+      // The token broker reads the release tags of the App's own repository with this installation.
+      {
+        app: APP_SLUG,
+        account: APP_ORG,
+        repository_selection: "selected",
+        repositories: [APP_REPO_NAME],
         permissions: { contents: "read", metadata: "read" },
       },
     ],

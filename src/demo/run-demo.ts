@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,11 @@ import { startLocalGitHub, type LocalGitHub } from "../emulator/start-local-gith
 import { ExternalError } from "../errors.js";
 import { createGitHub, type GitHub } from "../github/octokit.js";
 import { git } from "../infra/git.js";
+import { BROKER_AUDIENCE, BROKER_TOKEN_PATH } from "../github/broker-token-provider.js";
+import { idTokenClaims } from "../actions-runner/id-token-claims.js";
+import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../runtime/app-repository.js";
+import { engineJobs, type CliRunner } from "./run-engine-jobs.js";
+import { ensureRelease, startDemoBroker, type DemoBroker } from "./start-demo-broker.js";
 import {
   APP_SLUG,
   DEMO_HOSTS,
@@ -25,6 +31,10 @@ export interface DemoOptions {
   port?: number;
   /** Port of the dashboard page (a free one when absent). */
   dashboardPort?: number;
+  /** Port of the token broker (a free one when absent). */
+  brokerPort?: number;
+  /** Serve the dashboards when the run is done (default true); `demo --exit` binds no port. */
+  serveDashboards?: boolean;
   /** The release every host pins (`v<package version>`). */
   engineRef: string;
   /** Writes the account of each step. */
@@ -38,7 +48,12 @@ export interface DemoSession {
   github: LocalGitHub;
   /** The operator's checkout of the infra repository. */
   infraCheckout: string;
-  dashboards: DemoDashboardServer;
+  /** The dashboard page's server; absent when `serveDashboards` was false. */
+  dashboards: DemoDashboardServer | undefined;
+  /** The token broker the engine jobs got their installation tokens from. */
+  broker: DemoBroker;
+  /** The commit of the release the hosts pin, in the App's repository. */
+  release: { tag: string; sha: string };
   stateDir: string;
   /** Stops the servers and removes a temporary state directory. */
   stop(): Promise<void>;
@@ -62,7 +77,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   const say = (text: string) => options.say(text);
 
   say(`Task Assistant demo: everything below runs offline, against a local GitHub on this machine.\n`);
-  step(say, 1, "Start the local GitHub");
+  say(
+    `Commands are shown as \`task-assistant\`: in this clone that is \`node ${quoteArg(fileURLToPath(new URL("../cli/bin.js", import.meta.url)))}\`\n` +
+      "(`npm link` in the clone puts it on PATH); paths in them are absolute.\n",
+  );
+  step(say, 1, "Start the local GitHub and the token broker");
   const world = demoWorld();
   const github = await startLocalGitHub({
     stateDir: join(stateDir, "github"),
@@ -70,24 +89,37 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     ...(resuming ? {} : { seed: { ...world, tokens: [...(world.tokens ?? []), ...maintainerTokens()] } }),
   });
   let dashboards: DemoDashboardServer | undefined;
+  let broker: DemoBroker | undefined;
   try {
-    say(
-      `   REST API  ${github.url}\n   git       ${github.gitUrl}/<owner>/<repo>.git\n   state     ${stateDir}\n`,
-    );
     const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken, signal: options.signal });
+    const app = await appCredentials(github, stateDir);
+    const release = { tag: options.engineRef, sha: await ensureRelease(admin, options.engineRef) };
+    broker = await startDemoBroker({
+      github,
+      app,
+      logFile: join(stateDir, "broker.log"),
+      ...(options.brokerPort === undefined ? {} : { port: options.brokerPort }),
+    });
+    say(
+      `   REST API  ${github.url}\n   git       ${github.gitUrl}/<owner>/<repo>.git\n` +
+        `   OIDC      ${github.oidcIssuer}  (issues the ID tokens of simulated Actions jobs)\n` +
+        `   broker    ${broker.url}  (token broker: holds the App key; log ${broker.logFile})\n` +
+        `   release   ${APP_REPOSITORY}@${release.tag} = ${release.sha.slice(0, 12)}\n   state     ${stateDir}\n`,
+    );
     if (resuming) {
       say("   This state directory already holds the demo world: set-up is skipped, runs are added.\n");
     } else {
       say(
         "   Seeded: orgs task-assistant-ops (operators), acme and globex (customers); the infra repository;\n" +
           "   a telemetry repository per customer org; hosts acme/widgets, acme/widgets-sandbox, globex/portal\n" +
-          "   with issues whose labels conflict; the Task Assistant App installed on all three orgs.\n",
+          `   with issues whose labels conflict; the App's repository ${APP_REPOSITORY} tagged ${release.tag};\n` +
+          "   the Task Assistant App installed on every org. Only the broker uses the App's key for engine jobs.\n",
       );
     }
-    const app = await appCredentials(github, stateDir);
     const env = demoEnv(options.env, github, app);
     const cli = cliRunner(env, say, options.signal);
     const work = join(stateDir, "operator");
+    const jobs = engineJobs({ cli, github, admin, brokerUrl: broker.url, release, say });
 
     if (!resuming) {
       await bootstrapInfra(github, cli, work, say);
@@ -96,30 +128,38 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     }
     const payloads = join(stateDir, "payloads");
     await mkdir(payloads, { recursive: true });
-    await dispatchModes(cli, payloads, options.engineRef, say, admin);
+    await dispatchModes(jobs, payloads, say, admin);
+    await showRefusal(github, broker, release, say, admin);
     await buildDashboards(cli, say);
 
-    dashboards = await serveDemoDashboards({
-      github: admin,
-      orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
-      telemetryName: TELEMETRY_NAME,
-      port: options.dashboardPort ?? 0,
-    });
-    say(`\nDashboards: ${dashboards.url}\n`);
+    if (options.serveDashboards !== false) {
+      dashboards = await serveDemoDashboards({
+        github: admin,
+        orgs: [...new Set(DEMO_HOSTS.map((host) => host.owner))],
+        telemetryName: TELEMETRY_NAME,
+        port: options.dashboardPort ?? 0,
+      });
+      say(`\nDashboards: ${dashboards.url}\n`);
+    }
     const served = dashboards;
+    const runningBroker = broker;
     return {
       github,
       dashboards: served,
+      broker: runningBroker,
+      release,
       stateDir,
       infraCheckout: join(work, "task-assistant-infra"),
       async stop() {
-        await served.stop();
+        await served?.stop();
+        await runningBroker.stop();
         await github.stop();
         if (temporary) await rm(stateDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await dashboards?.stop();
+    await broker?.stop();
     await github.stop();
     if (temporary) await rm(stateDir, { recursive: true, force: true });
     throw error;
@@ -187,11 +227,6 @@ function demoEnv(
   };
 }
 
-type CliRunner = (
-  argv: string[],
-  options?: { cwd?: string; env?: Record<string, string | undefined>; quiet?: boolean; expect?: number[] },
-) => Promise<{ code: number; stdout: string; stderr: string }>;
-
 /** Runs a `task-assistant` command in this process, echoing it like a terminal session. */
 function cliRunner(
   baseEnv: Record<string, string | undefined>,
@@ -210,7 +245,9 @@ function cliRunner(
       interactive: false,
       signal: signal ?? new AbortController().signal,
     };
-    say(`   $ task-assistant ${argv.map(quoteArg).join(" ")}\n`);
+    // Commands run in a directory of their own are shown with it, so each line pastes as printed.
+    const where = options.cwd === undefined ? "" : `cd ${quoteArg(options.cwd)} && `;
+    if (options.echo !== false) say(`   $ ${where}task-assistant ${argv.map(quoteArg).join(" ")}\n`);
     const code = await main(argv, io).catch(async (error: unknown) => {
       const { reportError } = await import("../cli/report-error.js");
       return reportError(error, io);
@@ -221,6 +258,7 @@ function cliRunner(
     const stderr = err.join("");
     if (!options.quiet) say(indent(stdout));
     if (!(options.expect ?? [0]).includes(code)) {
+      if (options.quiet) say(indent(stdout));
       say(indent(stderr));
       throw new ExternalError(`the demo step \`task-assistant ${argv.join(" ")}\` exited ${code}`, {
         hint: "the output above says why",
@@ -322,32 +360,28 @@ async function installHosts(cli: CliRunner, engineRef: string, say: (text: strin
 }
 
 async function dispatchModes(
-  cli: CliRunner,
+  jobs: ReturnType<typeof engineJobs>,
   payloads: string,
-  engineRef: string,
   say: (text: string) => void,
   admin: GitHub,
 ) {
   let sequence = 0;
   const dispatch = async (host: DemoHost, event: string, payload: unknown, extra: string[] = []) => {
     sequence += 1;
-    const name = `payloads/${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`;
-    await writeFile(join(payloads, "..", name), `${JSON.stringify(payload, null, 2)}\n`);
-    return cli(
-      [
-        "dispatch",
-        "--event",
-        event,
-        "--payload",
-        name,
-        "--repo",
-        `${host.owner}/${host.repo}`,
-        "--engine-ref",
-        engineRef,
-        ...extra,
-      ],
-      { cwd: join(payloads, "..") },
+    // Absolute, so the printed command pastes as is from any directory.
+    const name = join(
+      payloads,
+      `${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`,
     );
+    await writeFile(name, `${JSON.stringify(payload, null, 2)}\n`);
+    await jobs.dispatch({
+      host,
+      event,
+      payload: name,
+      cwd: join(payloads, ".."),
+      extra,
+      sender: senderOf(host),
+    });
   };
   const manual = (host: DemoHost, mode: string) =>
     dispatch(host, "workflow_dispatch", dispatchPayload(host, mode), ["--mode", mode]);
@@ -385,6 +419,77 @@ async function readIssue(github: GitHub, host: DemoHost, number: number) {
   };
 }
 
+function senderOf(host: DemoHost): string {
+  return host.owner === "globex" ? "gus" : "maria";
+}
+
+/**
+ * One refusal, shown on the wire: a job that names the release's enforce workflow but whose
+ * `job_workflow_sha` is the host's own commit (an edited copy of the workflow) asks for a token.
+ */
+async function showRefusal(
+  github: LocalGitHub,
+  broker: DemoBroker,
+  release: { tag: string; sha: string },
+  say: (text: string) => void,
+  admin: GitHub,
+) {
+  step(say, 9, "The broker refuses a job that does not run a release's engine workflow");
+  const host = DEMO_HOSTS[0];
+  const repository = `${host.owner}/${host.repo}`;
+  const { data: repo } = await admin.rest.repos.get({ owner: host.owner, repo: host.repo });
+  const { data: branch } = await admin.rest.repos.getBranch({
+    owner: host.owner,
+    repo: host.repo,
+    branch: "main",
+  });
+  const { data: actor } = await admin.rest.users.getByUsername({ username: senderOf(host) });
+  const claims = idTokenClaims({
+    repository,
+    repositoryId: repo.id,
+    repositoryOwnerId: repo.owner.id,
+    repositoryVisibility: "private",
+    actor: actor.login,
+    actorId: actor.id,
+    eventName: "issues",
+    ref: "refs/heads/main",
+    sha: branch.commit.sha,
+    baseRef: "",
+    headRef: "",
+    runId: 7_999_999,
+    runNumber: 1,
+    runAttempt: 1,
+    workflow: "task-assistant",
+    workflowRef: `${repository}/${DISPATCH_WORKFLOW_PATH}@refs/heads/main`,
+    workflowSha: branch.commit.sha,
+    jobWorkflowRef: `${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@refs/tags/${release.tag}`,
+    // The host's own commit, not the release's: what a job running an edited copy would carry.
+    jobWorkflowSha: branch.commit.sha,
+    runnerEnvironment: "github-hosted",
+  });
+  const minted = await fetch(`${github.url}/_emulator/actions/id-token`, {
+    method: "POST",
+    headers: { authorization: `token ${github.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ claims, audience: BROKER_AUDIENCE }),
+  });
+  const { value } = (await minted.json()) as { value: string };
+  const response = await fetch(`${broker.url}${BROKER_TOKEN_PATH}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${value}`, "content-type": "application/json" },
+    body: JSON.stringify({ owner: host.owner, repositories: [host.repo], permissions: { issues: "write" } }),
+  });
+  const body = (await response.json()) as { code?: string; message?: string };
+  say(
+    `   A job of ${repository} names ${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@${release.tag}\n` +
+      `   but its job_workflow_sha is ${branch.commit.sha.slice(0, 12)}, not the release's ${release.sha.slice(0, 12)}:\n` +
+      `   POST ${broker.url}${BROKER_TOKEN_PATH} → ${response.status} ${body.code ?? "(no code)"}: ${body.message ?? ""}\n`,
+  );
+  if (response.ok)
+    throw new ExternalError("the token broker granted a token to a job that is not a release's", {
+      hint: "the broker's release check is broken; see its log",
+    });
+}
+
 function repositoryOf(host: DemoHost) {
   return { full_name: `${host.owner}/${host.repo}`, name: host.repo, owner: { login: host.owner } };
 }
@@ -394,7 +499,7 @@ function dispatchPayload(host: DemoHost, mode: string) {
     inputs: { mode },
     ref: "refs/heads/main",
     repository: repositoryOf(host),
-    sender: { login: host.owner === "globex" ? "gus" : "maria", type: "User" },
+    sender: { login: senderOf(host), type: "User" },
   };
 }
 
@@ -404,12 +509,12 @@ function issuePayload(host: DemoHost, number: number, label: string) {
     issue: { number },
     label: { name: label },
     repository: repositoryOf(host),
-    sender: { login: host.owner === "globex" ? "gus" : "maria", type: "User" },
+    sender: { login: senderOf(host), type: "User" },
   };
 }
 
 async function buildDashboards(cli: CliRunner, say: (text: string) => void) {
-  step(say, 9, "Dashboards: each org's telemetry becomes its dashboards, published in its telemetry repo");
+  step(say, 10, "Dashboards: each org's telemetry becomes its dashboards, published in its telemetry repo");
   const orgs = new Map<string, string[]>();
   for (const host of DEMO_HOSTS)
     orgs.set(host.owner, [...(orgs.get(host.owner) ?? []), `${host.owner}/${host.repo}`]);

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { PUBLIC_GITHUB_API } from "./octokit.js";
 import { isProcessAlive } from "../util/process-alive.js";
+import { redactUrl } from "../util/redact-url.js";
 
 /**
  * Where commands find GitHub. `GITHUB_API_URL` wins (GitHub Actions sets it). Without it, commands
@@ -59,10 +60,30 @@ export async function readLocalEndpoint(env: Env): Promise<LocalEndpointRecord |
   }
 }
 
+/**
+ * `GITHUB_API_URL` as given, when it is an absolute http(s) URL; otherwise a `UsageError` (exit 2)
+ * naming the variable, so a typo is refused rather than reported as a failed request.
+ */
+export function checkApiUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+    throw new UsageError(`GITHUB_API_URL ${JSON.stringify(redactUrl(value))} is not an http(s) URL`, {
+      hint: "set it to a GitHub REST API base URL, e.g. https://api.github.com or http://127.0.0.1:PORT, or unset it to use the local GitHub",
+    });
+  }
+  return value;
+}
+
 /** Resolves the API endpoint for a command, or explains how to configure one. */
 export async function resolveApiEndpoint(env: Env): Promise<ApiEndpoint> {
   const fromEnv = env.GITHUB_API_URL?.trim();
   if (fromEnv) {
+    checkApiUrl(fromEnv);
     const server = env.GITHUB_SERVER_URL?.trim();
     const gitUrl = fromEnv === PUBLIC_GITHUB_API ? "https://github.com" : (server ?? fromEnv);
     return { apiUrl: fromEnv.replace(/\/+$/, ""), gitUrl: gitUrl.replace(/\/+$/, ""), source: "env" };

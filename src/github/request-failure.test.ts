@@ -32,21 +32,26 @@ describe("requestFailure", () => {
     expect(failure?.hint).toBeTruthy();
   });
 
-  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT"])(
-    "classifies a request that got no answer (%s) by its code",
-    (code) => {
-      expect(requestFailure(unanswered(code))).toMatchObject({
-        exitCode: 3,
-        message: `GitHub could not be reached (${code}) for GET https://api.github.com/repos/acme/t`,
-      });
-    },
-  );
+  it.each([
+    ["ECONNREFUSED", "connection refused"],
+    ["ENOTFOUND", "DNS lookup failed"],
+    ["EAI_AGAIN", "DNS lookup failed"],
+    ["ETIMEDOUT", "timed out"],
+    ["UND_ERR_CONNECT_TIMEOUT", "timed out"],
+    ["CERT_HAS_EXPIRED", "TLS failed"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", "TLS failed"],
+  ])("classifies a request that got no answer (%s) by its code, in words", (code, kind) => {
+    expect(requestFailure(unanswered(code))).toMatchObject({
+      exitCode: 3,
+      message: `GitHub could not be reached (${code}): ${kind} for GET https://api.github.com/repos/acme/t`,
+    });
+  });
 
   it("classifies fetch's own error by the socket's code", () => {
     const error = new TypeError("fetch failed", { cause: socketError("ECONNREFUSED") });
     expect(requestFailure(error)).toMatchObject({
       exitCode: 3,
-      message: "GitHub could not be reached (ECONNREFUSED)",
+      message: "GitHub could not be reached (ECONNREFUSED): connection refused",
     });
   });
 

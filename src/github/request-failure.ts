@@ -15,7 +15,25 @@ const UNREACHABLE_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_SOCKET",
   "UND_ERR_CLOSED",
+  // TLS: the server answered, but not with a certificate we trust or a handshake we could finish.
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO",
 ]);
+
+/** What a network error code means, in words a reader knows. */
+function networkFailureKind(code: string): string {
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "DNS lookup failed";
+  if (code.includes("TIMEOUT") || code === "ETIMEDOUT") return "timed out";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "network unreachable";
+  if (code.includes("CERT") || code === "EPROTO") return "TLS failed";
+  return "connection lost";
+}
 
 interface RequestErrorShape {
   name: string;
@@ -71,7 +89,8 @@ function httpFailure(error: Error & RequestErrorShape, what: string): ExternalEr
 }
 
 function unreachable(error: Error, what: string, code: string | undefined): ExternalError {
-  return new ExternalError(`GitHub could not be reached${code ? ` (${code})` : ""}${what}`, {
+  const kind = code === undefined ? "" : `: ${networkFailureKind(code)}`;
+  return new ExternalError(`GitHub could not be reached${code ? ` (${code})` : ""}${kind}${what}`, {
     hint: "check GITHUB_API_URL and the network, or start the local GitHub with `task-assistant github start`",
     cause: error,
   });

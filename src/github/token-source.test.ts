@@ -24,6 +24,29 @@ describe("readTokenSource", () => {
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: "req",
   };
 
+  it("takes the release's broker in a job that can request an OIDC token, when no URL is set", async () => {
+    const { TA_TOKEN_BROKER_URL: _url, ...job } = broker;
+    const source = await readTokenSource(job, { releaseBrokerUrl: "https://broker.release.example" });
+    expect(source).toEqual({
+      kind: "broker",
+      url: "https://broker.release.example",
+      oidc: { requestUrl: "https://actions.example/token?x=1", requestToken: "req" },
+    });
+  });
+
+  it("ignores the release's broker outside such a job, and prefers TA_TOKEN_BROKER_URL (local runs)", async () => {
+    const release = { releaseBrokerUrl: "https://broker.release.example" };
+    expect(await readTokenSource({ GITHUB_TOKEN: "ghp_x" }, release)).toMatchObject({ kind: "token" });
+    expect(await readTokenSource(broker, release)).toMatchObject({ url: "https://broker.example" });
+  });
+
+  it("says the release names no broker when a job could exchange its OIDC token but has nowhere to", async () => {
+    const { TA_TOKEN_BROKER_URL: _url, ...job } = broker;
+    await expect(readTokenSource(job, { releaseBrokerUrl: "" })).rejects.toThrow(
+      "this release names no token broker",
+    );
+  });
+
   it("prefers App credentials, reading the key from its file", async () => {
     const source = await readTokenSource({
       TA_APP_ID: "42",

@@ -20,8 +20,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The run's credentials: App credentials (`TA_APP_ID` with `TA_APP_PRIVATE_KEY` or
- * `TA_APP_PRIVATE_KEY_FILE`) win, because they can be narrowed per engine; then the token broker
- * (`TA_TOKEN_BROKER_URL`, on GitHub Actions with `id-token: write`); then `GITHUB_TOKEN`, then
+ * `TA_APP_PRIVATE_KEY_FILE`) win, because they can be narrowed per engine; then the token broker:
+ * `TA_TOKEN_BROKER_URL` (local runs), else, in a job that can request an OIDC token
+ * (`ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN`, i.e. GitHub Actions with `id-token: write`), the broker
+ * the release names (`releaseBrokerUrl`, from package.json), so no host passes one; then `GITHUB_TOKEN`, then
  * `GH_TOKEN`; then, against the local GitHub only, its admin token, so the offline default needs no
  * setup. Half-configured App or broker credentials are refused rather than silently ignored.
  *
@@ -29,7 +31,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export async function readTokenSource(
   env: Env,
-  options: { localAdminToken?: string | undefined } = {},
+  options: { localAdminToken?: string | undefined; releaseBrokerUrl?: string | undefined } = {},
 ): Promise<TokenSource> {
   const appId = env.TA_APP_ID?.trim();
   const inlineKey = env.TA_APP_PRIVATE_KEY;
@@ -45,10 +47,12 @@ export async function readTokenSource(
       { hint: "set TA_APP_ID together with TA_APP_PRIVATE_KEY or TA_APP_PRIVATE_KEY_FILE, or unset both" },
     );
   }
-  const broker = env.TA_TOKEN_BROKER_URL?.trim();
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
+  const broker =
+    env.TA_TOKEN_BROKER_URL?.trim() ||
+    (requestUrl && requestToken ? options.releaseBrokerUrl?.trim() || undefined : undefined);
   if (broker) {
-    const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
-    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
     if (!requestUrl || !requestToken)
       throw new UsageError("TA_TOKEN_BROKER_URL is set but this job cannot request an OIDC token", {
         hint: "grant the job `permissions: id-token: write` (the engine workflows do), or unset TA_TOKEN_BROKER_URL",
@@ -60,6 +64,10 @@ export async function readTokenSource(
     if (token) return { kind: "token", token, variable };
   }
   if (options.localAdminToken) return { kind: "local-admin", token: options.localAdminToken };
+  if (requestUrl && requestToken)
+    throw new UsageError("no GitHub credentials are configured: this release names no token broker", {
+      hint: 'the release sets its broker in package.json "taskAssistant.tokenBroker" (see README, "Running the broker for real")',
+    });
   throw new UsageError("no GitHub credentials are configured", {
     hint: "set GITHUB_TOKEN (or GH_TOKEN), or the App's TA_APP_ID and TA_APP_PRIVATE_KEY_FILE",
   });

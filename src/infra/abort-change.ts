@@ -4,6 +4,7 @@ import { CHANGELOG_PATH, REGISTRY_PATH } from "../registry/registry-types.js";
 import { git, runGit } from "./git.js";
 import { MAIN_BRANCH, readAtRevision, resolveCommit } from "./git-state.js";
 import { describeChanges, requireFeatureBranch, unrelatedChanges } from "./guards.js";
+import { redactUrls } from "../util/redact-url.js";
 
 export interface AbortedChange {
   branch: string;
@@ -55,7 +56,7 @@ export async function abortChange(root: string): Promise<AbortedChange> {
   const pushed = await runGit(root, ["push", "--quiet", "origin", "--delete", remoteBranch]);
   if (pushed.code !== 0) {
     throw new ExternalError(
-      `aborted locally, but could not delete origin/${remoteBranch}: ${pushed.stderr.trim()}`,
+      `aborted locally, but could not delete origin/${remoteBranch}: ${redactUrls(pushed.stderr.trim())}`,
       {
         hint: `delete it yourself: git push origin --delete ${remoteBranch}`,
       },

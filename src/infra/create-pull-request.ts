@@ -6,6 +6,7 @@ import { MAIN_BRANCH } from "./git-state.js";
 import { anyChanges, describeChanges, requireFeatureBranch } from "./guards.js";
 import { callGitHub } from "./infra-github.js";
 import { pullRequestBody, pullRequestTitle } from "./pull-request-text.js";
+import { redactUrls } from "../util/redact-url.js";
 
 export interface OpenedPullRequest {
   number: number;
@@ -61,7 +62,7 @@ export async function createInfraPullRequest(
     `refs/heads/${branch}:refs/heads/${branch}`,
   ]);
   if (pushed.code !== 0) {
-    throw new ExternalError(`git push of ${branch} to origin failed: ${pushed.stderr.trim()}`, {
+    throw new ExternalError(`git push of ${branch} to origin failed: ${redactUrls(pushed.stderr.trim())}`, {
       hint: "check origin's URL and your git credentials, then run `task-assistant infra pr create` again",
     });
   }

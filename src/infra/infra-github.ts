@@ -1,6 +1,8 @@
-import { ExternalError, UsageError } from "../errors.js";
-import { readLocalEndpoint } from "../github/endpoint.js";
+import { ExternalError, TaskAssistantError, UsageError } from "../errors.js";
+import { checkApiUrl, readLocalEndpoint } from "../github/endpoint.js";
+import { requestFailure, unreachableCode } from "../github/request-failure.js";
 import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
+import { redactUrl } from "../util/redact-url.js";
 import { git } from "./git.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -21,7 +23,8 @@ export async function infraGitHub(
       hint: "use a token that can push to the infra repository and open and merge its pull requests",
     });
   }
-  const baseUrl = env.GITHUB_API_URL?.trim() || (await apiServingOrigin(env, await originUrl(root)));
+  const fromEnv = env.GITHUB_API_URL?.trim();
+  const baseUrl = fromEnv ? checkApiUrl(fromEnv) : await apiServingOrigin(env, await originUrl(root));
   return createGitHub({
     baseUrl,
     auth: token,
@@ -34,7 +37,7 @@ async function apiServingOrigin(env: Env, url: string): Promise<string> {
   if (/^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)github\.com[/:]/.test(url)) return PUBLIC_GITHUB_API;
   const local = await readLocalEndpoint(env);
   if (local !== undefined && url.startsWith(`${local.gitUrl}/`)) return local.url;
-  throw new UsageError(`cannot tell which GitHub API serves origin ${url}`, {
+  throw new UsageError(`cannot tell which GitHub API serves origin ${redactUrl(url)}`, {
     hint: "set GITHUB_API_URL to that GitHub's REST API (e.g. https://ghe.example.com/api/v3)",
   });
 }
@@ -51,7 +54,7 @@ export async function originRepository(root: string): Promise<{ owner: string; r
     throw new UsageError(
       url === ""
         ? "this checkout has no origin remote"
-        : `cannot tell the GitHub repository from origin ${url}`,
+        : `cannot tell the GitHub repository from origin ${redactUrl(url)}`,
       {
         hint: "point origin at the infra repository: git remote add origin https://github.com/OWNER/REPO.git",
       },
@@ -65,6 +68,15 @@ export async function callGitHub<T>(what: string, call: () => Promise<T>): Promi
   try {
     return await call();
   } catch (error) {
+    if (error instanceof TaskAssistantError) throw error;
+    // No answer at all (refused, DNS, timeout, TLS): Octokit calls that "HTTP 500"; name it as it is.
+    const unreachable = unreachableCode(error) === undefined ? undefined : requestFailure(error);
+    if (unreachable !== undefined) {
+      throw new ExternalError(`GitHub could not ${what}: ${unreachable.message}`, {
+        cause: error,
+        ...(unreachable.hint === undefined ? {} : { hint: unreachable.hint }),
+      });
+    }
     const status = httpStatus(error);
     throw new ExternalError(
       `GitHub could not ${what}${status === undefined ? "" : ` (HTTP ${status})`}: ${(error as Error).message}`,

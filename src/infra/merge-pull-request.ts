@@ -1,4 +1,4 @@
-import { ExternalError, PolicyError, ValidationError } from "../errors.js";
+import { ExternalError, PolicyError, UsageError, ValidationError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
 import { decodeInfraFileOrThrow } from "../registry/decode-infra-file.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../registry/registry-types.js";
@@ -8,6 +8,7 @@ import { git, runGit } from "./git.js";
 import { currentBranch, MAIN_BRANCH, resolveCommit } from "./git-state.js";
 import { anyChanges, describeChanges } from "./guards.js";
 import { callGitHub, httpStatus } from "./infra-github.js";
+import { redactUrls } from "../util/redact-url.js";
 
 export interface MergedPullRequest {
   number: number;
@@ -45,7 +46,15 @@ export async function mergeInfraPullRequest(
   }
   const number = requested ?? (await singleOpenPullRequest(root, github, repository));
   const { data: pull } = await callGitHub(`read pull request #${number}`, () =>
-    github.rest.pulls.get({ owner, repo, pull_number: number }),
+    github.rest.pulls.get({ owner, repo, pull_number: number }).catch((error: unknown) => {
+      // A number that names no pull request is a mistake on the command line, not GitHub failing.
+      if (httpStatus(error) === 404 && (error as { response?: unknown }).response !== undefined)
+        throw new UsageError(`no pull request #${number} in ${owner}/${repo}`, {
+          hint: "check the number, or run `task-assistant infra pr merge` without one to merge the branch's open pull request",
+          cause: error,
+        });
+      throw error;
+    }),
   );
   if (pull.state !== "open") {
     throw new PolicyError(`pull request #${number} is ${pull.merged_at ? "already merged" : "closed"}`, {
@@ -290,9 +299,12 @@ async function updateLocalMain(
 ): Promise<{ mainUpdated: boolean; localBranchDeleted: boolean }> {
   const fetched = await runGit(root, ["fetch", "--quiet", "--prune", "origin"]);
   if (fetched.code !== 0) {
-    throw new ExternalError(`merged on GitHub, but git fetch from origin failed: ${fetched.stderr.trim()}`, {
-      hint: `update main yourself: git switch ${MAIN_BRANCH} && git pull --ff-only`,
-    });
+    throw new ExternalError(
+      `merged on GitHub, but git fetch from origin failed: ${redactUrls(fetched.stderr.trim())}`,
+      {
+        hint: `update main yourself: git switch ${MAIN_BRANCH} && git pull --ff-only`,
+      },
+    );
   }
   const current = await currentBranch(root);
   if (current === branch || current === MAIN_BRANCH || current === undefined) {

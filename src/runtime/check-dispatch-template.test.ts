@@ -118,6 +118,27 @@ describe("checkDispatchTemplate", () => {
     });
     expect(problems.map((p) => p.message)).toEqual(['engine-validate.yml requires input "telemetry_repo"']);
   });
+
+  it("refuses a host that passes a token broker, by input, secret or env", () => {
+    const text = aDispatcher("v1.4.0", (t) =>
+      t
+        .replace(
+          /(engine-enforce\.yml@v1\.4\.0\n {4}with:\n)/,
+          "$1      token_broker_url: https://broker.host.example\n",
+        )
+        .replace(/( {2}validate:\n)/, "$1    secrets:\n      broker: ${{ secrets.BROKER }}\n")
+        .replace("jobs:\n", "env:\n  TA_TOKEN_BROKER_URL: https://broker.host.example\njobs:\n"),
+    );
+    const problems = check(text).problems.filter((p) => /broker/i.test(p.message));
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      [
+        "/env/TA_TOKEN_BROKER_URL",
+        "/jobs/enforce/with/token_broker_url",
+        "/jobs/validate/secrets/broker",
+      ].sort(),
+    );
+    expect(problems.every((p) => p.file === "dispatch.yml" && (p.line ?? 0) > 0)).toBe(true);
+  });
 });
 
 describe("pinDispatchTemplate", () => {

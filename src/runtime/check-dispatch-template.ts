@@ -1,5 +1,6 @@
 import type { Problem } from "../errors.js";
 import { APP_REPOSITORY } from "./app-repository.js";
+import { brokerUrlProblems } from "./broker-url-problems.js";
 import { ENGINE_NAMES, type EngineName } from "./engine.js";
 import { checkEngineRef } from "./engine-ref-policy.js";
 import { asRecord, parseWorkflow, type WorkflowDocument } from "./workflow-document.js";
@@ -33,7 +34,8 @@ const ENGINE_CALL = new RegExp(
  * Checks a host dispatcher workflow: every engine is called through `uses:` pinned to one literal
  * ref, each call passes that same literal as `engine_ref`, the plan job checks out and plans with the
  * same ref, engines after preflight run only when preflight said ok, and nothing anywhere uses
- * `ref: main`. This is the test suite's rule and `release check`'s. Pure.
+ * `ref: main`; the host passes no token broker (the release names it). This is the test suite's rule
+ * and `release check`'s. Pure.
  *
  * @example checkDispatchTemplate(text, "templates/host/task-assistant-dispatch.yml", { expectedRef: "v1.4.0" })
  */
@@ -106,6 +108,7 @@ export function checkDispatchTemplate(
       );
   }
   problems.push(...checkPlanJob(workflow, jobs, ref));
+  problems.push(...brokerUrlProblems(workflow, "the host dispatcher"));
   return { ref, problems };
 }
 

@@ -106,6 +106,28 @@ describe("checkEngineWorkflow", () => {
     ]);
   });
 
+  it("refuses a broker URL the caller could choose: an input, or TA_TOKEN_BROKER_URL in any env", () => {
+    const withInput = anEngineWorkflow().replace(
+      "engine_ref: { required: true, type: string }",
+      'engine_ref: { required: true, type: string }\n      token_broker_url: { required: false, type: string, default: "" }',
+    );
+    expect(check(withInput).map((p) => [p.path, p.message])).toEqual([
+      [
+        "/on/workflow_call/inputs/token_broker_url",
+        'the engine workflow takes a broker through the input "token_broker_url"',
+      ],
+    ]);
+    const withEnv = anEngineWorkflow({
+      run: "node dist/cli/bin.js engine run validate --target-repo x\n        env:\n          TA_TOKEN_BROKER_URL: ${{ vars.BROKER }}",
+    }).replace("jobs:\n", "env:\n  TA_TOKEN_BROKER_URL: https://elsewhere.example\njobs:\n");
+    const problems = check(withEnv);
+    expect(problems.map((p) => p.path)).toEqual([
+      "/env/TA_TOKEN_BROKER_URL",
+      "/jobs/validate/steps/1/env/TA_TOKEN_BROKER_URL",
+    ]);
+    expect(problems[0].hint).toContain('package.json "taskAssistant.tokenBroker"');
+  });
+
   it("reports YAML syntax errors with their position", () => {
     const problems = check("on: [workflow_call\njobs: {");
     expect(problems[0]).toMatchObject({ file: "engine-validate.yml", line: expect.any(Number) });

@@ -1,5 +1,6 @@
 import type { Problem } from "../errors.js";
 import { APP_REPOSITORY } from "./app-repository.js";
+import { brokerUrlProblems } from "./broker-url-problems.js";
 import type { EngineName } from "./engine.js";
 import { asRecord, parseWorkflow, type WorkflowDocument } from "./workflow-document.js";
 
@@ -19,7 +20,8 @@ const ENGINE_REF_EXPRESSION = /^\$\{\{\s*inputs\.engine_ref\s*\}\}$/;
  * Checks one reusable engine workflow (`.github/workflows/engine-<name>.yml`): triggered by
  * `workflow_call` only; the required string inputs; least `permissions`; every checkout of this
  * project at `${{ inputs.engine_ref }}` (so the code that runs is the code the run is pinned to, and
- * never `ref: main`); and a step that runs `task-assistant engine run <name>`. Pure.
+ * never `ref: main`); a step that runs `task-assistant engine run <name>`; and no way for a caller to
+ * choose the token broker (no broker input, no `TA_TOKEN_BROKER_URL`): the release names it. Pure.
  *
  * @example checkEngineWorkflow("validate", text, ".github/workflows/engine-validate.yml") // []
  */
@@ -34,6 +36,7 @@ export function checkEngineWorkflow(engine: EngineName, text: string, file: stri
     ...checkInputs(workflow, root, engine),
     ...checkPermissions(workflow, root),
     ...checkSteps(workflow, root, engine),
+    ...brokerUrlProblems(workflow, "the engine workflow"),
   ];
 }
 

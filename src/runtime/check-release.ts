@@ -10,6 +10,8 @@ export interface ReleaseFiles {
   readonly dispatchTemplate: string | undefined;
   /** `version` from package.json. */
   readonly packageVersion: string;
+  /** `taskAssistant.tokenBroker` from package.json: the broker every engine job of the release uses. */
+  readonly tokenBroker?: unknown;
 }
 
 export interface ReleaseCheck {
@@ -47,6 +49,7 @@ export function checkRelease(tag: string, files: ReleaseFiles): ReleaseCheck {
       message: `package.json says version ${files.packageVersion}, not ${tag.replace(/^v/, "")}`,
       hint: "set the version before tagging, so records carry the release they ran",
     });
+  problems.push(...checkTokenBroker(files.tokenBroker));
   checked.push("package.json");
   const engineInputs: Partial<Record<EngineName, { declared: string[]; required: string[] }>> = {};
   for (const engine of ENGINE_NAMES) {
@@ -81,4 +84,31 @@ export function checkRelease(tag: string, files: ReleaseFiles): ReleaseCheck {
     checked.push(DISPATCH_TEMPLATE_PATH);
   }
   return { tag, ok: problems.length === 0, problems, checked };
+}
+
+/**
+ * The release's broker URL, when it names one: https (engine jobs send it their OIDC tokens), no
+ * credentials, query or fragment. Empty means the release has no broker yet: engine jobs on GitHub
+ * Actions then get no tokens and say so.
+ */
+function checkTokenBroker(value: unknown): Problem[] {
+  const at = { path: "/taskAssistant/tokenBroker", file: "package.json" };
+  const hint = 'set "taskAssistant": { "tokenBroker": "https://<the broker\'s host>" }, or "" for none';
+  if (value === undefined || value === "") return [];
+  if (typeof value !== "string") return [{ ...at, message: "the token broker must be a URL string", hint }];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [{ ...at, message: `the token broker ${JSON.stringify(value)} is not a URL`, hint }];
+  }
+  if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash)
+    return [
+      {
+        ...at,
+        message: `the token broker ${value} must be https without credentials, query or fragment`,
+        hint,
+      },
+    ];
+  return [];
 }

@@ -43,3 +43,26 @@ function firstBadCharacter(value: string): string {
 function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
+
+/**
+ * The correlation id an engine's record is written under on GitHub Actions. "Re-run failed jobs"
+ * reuses the plan job's outputs, so an engine of attempt n is handed attempt 1's id; its record
+ * must not land beside attempt 1's (that is a different record at the same path). Attempt n > 1
+ * therefore writes under `<run_id>-<n>` when given an id generated for an earlier attempt of the
+ * same run, and under `<id>-attempt-<n>` when given any other id (one the operator supplied).
+ * Attempt 1, and runs outside Actions, keep the id as given.
+ *
+ * @example attemptCorrelationId("9187-1", { run_id: "9187", run_attempt: "2" }) // "9187-2"
+ */
+export function attemptCorrelationId(
+  id: string,
+  run: { run_id: string; run_attempt: string } | undefined,
+): string {
+  if (run === undefined) return id;
+  const attempt = Number(run.run_attempt);
+  if (!Number.isInteger(attempt) || attempt <= 1) return id;
+  const generated = new RegExp(`^${run.run_id.replace(/[^0-9]/g, "")}-(\\d+)$`).exec(id);
+  if (generated !== null) return actionsCorrelationId(run);
+  const suffix = `-attempt-${attempt}`;
+  return `${id.slice(0, 128 - suffix.length)}${suffix}`;
+}

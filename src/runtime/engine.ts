@@ -62,6 +62,8 @@ export interface EngineContext {
   readonly dry_run: boolean;
   /** The event's issue, for `enforce`. */
   readonly issue_number?: number;
+  /** The label an `issues.labeled` event added, for `enforce`'s strategy `latest`. */
+  readonly label_added?: string;
   /** Git ref to read the host config from (a pull request's head); the default branch when absent. */
   readonly config_ref?: string;
 }

@@ -1,6 +1,7 @@
 import { COMMIT_SHA_PATTERN } from "./engine-ref-policy.js";
 import { asPayload, field, stringField, type Payload } from "./payload-fields.js";
-import { refuse, type Refusal, type RunMode } from "./run-plan.js";
+import { didYouMean } from "../config/did-you-mean.js";
+import { refuse, RUN_MODES, type Refusal, type RunMode } from "./run-plan.js";
 
 /** The host config file whose changes trigger `validate`. */
 export const HOST_CONFIG_PATH = ".github/task-assistant.yml";
@@ -151,6 +152,14 @@ function routeWorkflowDispatch(payload: Payload, options: RouteOptions): Route |
       "payload.inputs.mode",
       "workflow_dispatch needs a mode",
       `choose one of ${DISPATCHABLE_MODES.join(", ")} (input "mode" or --mode)`,
+    );
+  }
+  if (!RUN_MODES.includes(chosen as RunMode)) {
+    const near = didYouMean(chosen, DISPATCHABLE_MODES);
+    return refuse(
+      options.mode === undefined ? "payload.inputs.mode" : "--mode",
+      `"${chosen}" is not a mode${near === undefined ? "" : ` (did you mean "${near}"?)`}`,
+      `choose one of ${DISPATCHABLE_MODES.join(", ")}`,
     );
   }
   if (!DISPATCHABLE_MODES.includes(chosen as RunMode)) {

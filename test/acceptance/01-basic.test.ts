@@ -165,6 +165,7 @@ describe("01 basic: register, install, materialize, validate and enforce on an o
       milestone: "Phase 2 – Build",
     });
     expect(first.writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×1",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

@@ -104,6 +104,7 @@ describe("02 personal account: the full story on a user-owned repository", () =>
       milestone: "Phase 3 – Release",
     });
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×1",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

@@ -101,6 +101,7 @@ describe("03 multi-org concurrent enforcement", () => {
     });
     // Two repositories' branches, no contention: every record write succeeded the first time.
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×2",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×2",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×4",
     ]);

@@ -69,6 +69,7 @@ describe("05 a newly created repository", () => {
       milestone: "Phase 2 – Build",
     });
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×2",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

@@ -74,7 +74,10 @@ describe("06 one org, two repositories, concurrently", () => {
     // Writes that collided on the one branch (409) were retried; each record was created exactly once.
     expect(created).toBe(8);
     expect(conflicts).toBeLessThan(created * 8);
-    expect(others).toEqual(["PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×2"]);
+    expect(others).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×2",
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×2",
+    ]);
 
     expect(await readIssue(world, WIDGETS, 1)).toEqual({
       state: "open",

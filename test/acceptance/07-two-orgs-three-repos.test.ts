@@ -107,7 +107,10 @@ describe("07 two orgs, three repositories, concurrently", () => {
     expect(created).toBe(12);
     // The injected conflicts, plus any real ones between acme's concurrent writers, were all retried.
     expect(conflicts).toBeGreaterThanOrEqual(INJECTED_CONFLICTS);
-    expect(others).toEqual(["PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×3"]);
+    expect(others).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×3",
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×3",
+    ]);
 
     for (const repo of REPOS) expect((await readIssue(world, repo, 1)).labels).toEqual(["phase-3"]);
   });

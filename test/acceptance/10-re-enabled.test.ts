@@ -76,6 +76,7 @@ describe("10 a disabled repository re-enabled through the PR flow", () => {
       milestone: "Phase 2 – Build",
     });
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×1",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

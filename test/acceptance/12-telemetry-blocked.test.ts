@@ -82,6 +82,7 @@ describe("12 telemetry writes blocked by branch protection", () => {
 
     expect(result.code).toBe(0);
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×1",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

@@ -149,6 +149,7 @@ describe("config certification E1–E4 end to end", () => {
 
     expect(result.code).toBe(0);
     expect(writes).toEqual([
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×1",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
       "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
     ]);

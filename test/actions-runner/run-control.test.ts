@@ -39,6 +39,28 @@ async function waitForFile(path: string): Promise<string> {
 }
 
 describe("cancellation, timeouts, concurrency, matrices and re-runs", () => {
+  it("timeoutMinuteMs shortens every timeout-minutes alike: a job's 15 minutes and a step's 10 expire in ms", async () => {
+    fixture = await aRunnerFixture({
+      ".github/workflows/main.yml": `
+on: push
+jobs:
+  job-limit:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - run: sleep 300
+  step-limit:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 300
+        timeout-minutes: 10
+`,
+    });
+    const run = await runWorkflow(fixture.options({ timeoutMinuteMs: 20 }));
+    expect(job(run, "job-limit").reason).toBe("the job exceeded its timeout of 0.3 s");
+    expect(job(run, "step-limit").steps[0]?.log).toContain("the step exceeded its timeout and was stopped");
+  });
+
   it("a timeout kills the step's whole process group, then always() and failure() steps run", async () => {
     fixture = await aRunnerFixture({
       ".github/workflows/main.yml": `

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_REPOSITORY } from "../../src/runtime/app-repository.js";
+import { startBroker } from "../../src/broker/start-broker.js";
 import {
+  brokerOptionsFor,
   ENFORCE_REQUEST,
+  exchangeAt,
   forgeToken,
   INFRA_REPOSITORY,
   startBrokerWorld,
@@ -144,26 +147,78 @@ describe("the token broker verifies every job token and refuses each forgery by 
     expect(await refusal(token)).toEqual({ status: 403, code: "workflow_ref_not_release" });
   });
 
-  it("refuses an unreleased commit, a fork's commit, and a tag whose commit is not the token's (workflow_sha_not_release)", async () => {
-    const fork = (
-      await world.github
-        .client()
-        .rest.repos.getBranch({ owner: "forker", repo: "task-assistant", branch: "main" })
-    ).data.commit.sha;
-    const byTag = `${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@refs/tags/v1.0.0`;
+  const byTag = (tag: string) => `${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@refs/tags/${tag}`;
+  const bySha = (sha: string) => `${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@${sha}`;
+
+  it("refuses an unreleased commit of the app repository, by tag or by SHA (workflow_sha_not_release)", async () => {
     for (const claims of [
       world.claims({ job_workflow_sha: world.unreleased }),
-      world.claims({ job_workflow_sha: fork }),
-      world.claims({
-        job_workflow_ref: `${APP_REPOSITORY}/.github/workflows/engine-enforce.yml@${world.unreleased}`,
-        job_workflow_sha: world.unreleased,
-      }),
-      world.claims({ job_workflow_ref: byTag.replace("v1.0.0", "v9.9.9") }),
+      world.claims({ job_workflow_ref: bySha(world.unreleased), job_workflow_sha: world.unreleased }),
     ])
       expect(await refusal(await world.mint(claims))).toEqual({
         status: 403,
         code: "workflow_sha_not_release",
       });
+  });
+
+  it("refuses a commit that exists only in a fork (workflow_sha_not_release)", async () => {
+    const fork = (
+      await world.github
+        .client()
+        .rest.repos.getBranch({ owner: "forker", repo: "task-assistant", branch: "main" })
+    ).data.commit.sha;
+    for (const claims of [
+      world.claims({ job_workflow_sha: fork }),
+      world.claims({ job_workflow_ref: bySha(fork), job_workflow_sha: fork }),
+    ])
+      expect(await refusal(await world.mint(claims))).toEqual({
+        status: 403,
+        code: "workflow_sha_not_release",
+      });
+  });
+
+  it("refuses a release tag that does not exist (workflow_sha_not_release)", async () => {
+    expect(await refusal(await world.mint(world.claims({ job_workflow_ref: byTag("v9.9.9") })))).toEqual({
+      status: 403,
+      code: "workflow_sha_not_release",
+    });
+  });
+
+  it("checks the SHA, not the tag name: once a tag is moved, jobs at its old commit are refused", async () => {
+    const [owner, repo] = APP_REPOSITORY.split("/");
+    const admin = world.github.client();
+    await admin.rest.git.createRef({ owner, repo, ref: "refs/tags/v2.0.0", sha: world.released });
+    // A broker that rereads the tags on every exchange, so the move is seen at once.
+    const fresh = await startBroker({ ...brokerOptionsFor(world), releasesTtlMs: 0, log: () => {} });
+    try {
+      const at = (sha: string) => world.claims({ job_workflow_ref: byTag("v2.0.0"), job_workflow_sha: sha });
+      const before = await exchangeAt(fresh.url, await world.mint(at(world.released)), ENFORCE_REQUEST);
+      expect(before.status).toBe(201);
+      await admin.rest.git.updateRef({ owner, repo, ref: "tags/v2.0.0", sha: world.unreleased, force: true });
+      const moved = await exchangeAt(fresh.url, await world.mint(at(world.released)), ENFORCE_REQUEST);
+      expect({ status: moved.status, code: moved.body.code }).toEqual({
+        status: 403,
+        code: "workflow_sha_not_release",
+      });
+      expect(moved.body.message).toContain(world.unreleased);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it("trusts a new release tag within the cool-down, without waiting for the tag cache to expire", async () => {
+    const [owner, repo] = APP_REPOSITORY.split("/");
+    const fresh = await startBroker({ ...brokerOptionsFor(world), releasesCooldownMs: 0, log: () => {} });
+    try {
+      const at = (tag: string) => world.claims({ job_workflow_ref: byTag(tag) });
+      expect((await exchangeAt(fresh.url, await world.mint(at("v1.0.0")), ENFORCE_REQUEST)).status).toBe(201);
+      await world.github
+        .client()
+        .rest.git.createRef({ owner, repo, ref: "refs/tags/v1.0.1", sha: world.released });
+      expect((await exchangeAt(fresh.url, await world.mint(at("v1.0.1")), ENFORCE_REQUEST)).status).toBe(201);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it("accepts the release commit named by SHA", async () => {
@@ -212,11 +267,53 @@ describe("the token broker verifies every job token and refuses each forgery by 
     });
   });
 
-  it("refuses a self-hosted runner unless configured (runner_self_hosted)", async () => {
-    expect(await refusal(await world.mint(world.claims({ runner_environment: "self-hosted" })))).toEqual({
-      status: 403,
-      code: "runner_self_hosted",
+  it("refuses a self-hosted runner, or a token that does not say, unless configured (runner_self_hosted)", async () => {
+    const { runner_environment: _, ...unsaid } = world.claims();
+    for (const claims of [world.claims({ runner_environment: "self-hosted" }), unsaid])
+      expect(await refusal(await world.mint(claims))).toEqual({ status: 403, code: "runner_self_hosted" });
+    const allowing = await startBroker({ ...brokerOptionsFor(world), allowSelfHosted: true, log: () => {} });
+    try {
+      const token = await world.mint(world.claims({ runner_environment: "self-hosted" }));
+      expect((await exchangeAt(allowing.url, token, ENFORCE_REQUEST)).status).toBe(201);
+    } finally {
+      await allowing.stop();
+    }
+  });
+
+  it("takes the event allowlist from its configuration (event_not_allowed)", async () => {
+    const scheduled = await startBroker({
+      ...brokerOptionsFor(world),
+      allowedEvents: ["schedule"],
+      log: () => {},
     });
+    try {
+      const at = async (event: string) =>
+        (
+          await exchangeAt(
+            scheduled.url,
+            await world.mint(world.claims({ event_name: event })),
+            ENFORCE_REQUEST,
+          )
+        ).body.code;
+      expect(await at("issues")).toBe("event_not_allowed");
+      expect(await at("schedule")).toBeUndefined();
+    } finally {
+      await scheduled.stop();
+    }
+  });
+
+  it("refuses a recycled name: the ids of a deleted repository do not carry over to a new one of the same name (repository_identity)", async () => {
+    const admin = world.github.client();
+    const old = await world.jobClaims("acme/gizmo");
+    const request = { owner: "acme", repositories: ["gizmo"], permissions: { issues: "write" } };
+    await admin.rest.repos.delete({ owner: "acme", repo: "gizmo" });
+    await admin.rest.repos.createInOrg({ org: "acme", name: "gizmo", private: true });
+    expect(await refusal(await world.mint(old), request)).toEqual({
+      status: 403,
+      code: "repository_identity",
+    });
+    const current = await world.jobClaims("acme/gizmo");
+    expect((await world.exchange(await world.mint(current), request)).status).toBe(201);
   });
 
   it("refuses a token without the claims a job token has (token_claims)", async () => {

@@ -74,7 +74,7 @@ describe("telemetry read commands when GitHub refuses or does not answer", () =>
     [
       "a server that is not listening",
       async () => ({ env: { GITHUB_API_URL: `http://127.0.0.1:${await closedPort()}` }, args: show() }),
-      /^error: GitHub could not be reached \(ECONNREFUSED\) for GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/telemetry\/contents\/.*\nhint: check GITHUB_API_URL/,
+      /^error: GitHub could not be reached \(ECONNREFUSED\): connection refused for GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/telemetry\/contents\/.*\nhint: check GITHUB_API_URL/,
     ],
     [
       "telemetry list with a refused token",

@@ -247,4 +247,31 @@ describe("authorization on the local GitHub", () => {
       status: 401,
     });
   });
+
+  it("suspends an installation through the App's API: no new tokens, old ones refused, until unsuspended", async () => {
+    const octokit = installationClient();
+    await octokit.rest.repos.get({ owner: "acme", repo: "private-one" });
+    const jwt = createGitHub({
+      baseUrl: github.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.id, privateKey: app.private_key },
+      retries: 0,
+    });
+    await jwt.request("PUT /app/installations/{installation_id}/suspended", {
+      installation_id: installationId,
+    });
+    expect((await jwt.rest.apps.getInstallation({ installation_id: installationId })).data.suspended_at).toBe(
+      "2026-05-05T10:00:00Z",
+    );
+    await expect(octokit.rest.repos.get({ owner: "acme", repo: "private-one" })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(
+      jwt.rest.apps.createInstallationAccessToken({ installation_id: installationId }),
+    ).rejects.toMatchObject({ status: 403 });
+    await jwt.request("DELETE /app/installations/{installation_id}/suspended", {
+      installation_id: installationId,
+    });
+    await installationClient().rest.repos.get({ owner: "acme", repo: "private-one" });
+  });
 });

@@ -221,7 +221,10 @@ describe("enforce through dispatch", () => {
       { id: "priority.labels.pruned", kept: "priority/high", removed: ["priority/low"] },
       { id: "issue.milestone.set", from: null, reason: "phase label phase-2", to: "Phase 2 – Build" },
     ]);
-    expect(await hostWrites()).toEqual(["PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1"]);
+    expect(await hostWrites()).toEqual([
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number} 200 ×1",
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200 ×2",
+    ]);
     const { data: issue } = await world.github
       .client()
       .rest.issues.get({ owner: "acme", repo: "widgets", issue_number: 1 });

@@ -74,6 +74,12 @@ const SEED: SeedDocument = {
         },
         { title: "5 dry run", labels: ["phase-3.9", "phase-3.10"] },
         { title: "6 only the milestone is wrong", labels: ["phase-3.10"] },
+        {
+          title: "7 one priority label too many",
+          labels: ["phase-3.10", "priority/low", "priority/high"],
+          milestone: "Phase 3.10 – Release",
+        },
+        { title: "8 removed meanwhile", labels: ["phase-3.9", "phase-3.10"] },
       ],
     },
   ],
@@ -98,7 +104,7 @@ const milestoneNumber = async (title: string) => {
 };
 
 describe("enforce against the local GitHub", () => {
-  it("prunes lower phase and priority labels and sets the mapped milestone with one read and one write", async () => {
+  it("prunes lower phase and priority labels with one DELETE each and sets the milestone with a PATCH carrying only it", async () => {
     const result = await engine.run(world.context({ issue_number: 1 }));
 
     expectResultContract(result);
@@ -111,13 +117,12 @@ describe("enforce against the local GitHub", () => {
       { method: "GET", path: "/repos/acme/widgets/contents/.github/task-assistant.yml" },
       { method: "GET", path: "/repos/acme/widgets/issues/1" },
       { method: "GET", path: "/repos/acme/widgets/milestones?state=all&per_page=100" },
+      { method: "DELETE", path: "/repos/acme/widgets/issues/1/labels/phase-3.9" },
+      { method: "DELETE", path: "/repos/acme/widgets/issues/1/labels/priority/low" },
       {
         method: "PATCH",
         path: "/repos/acme/widgets/issues/1",
-        body: {
-          labels: ["bug", "phase-3.10", "priority/high"],
-          milestone: await milestoneNumber("Phase 3.10 – Release"),
-        },
+        body: { milestone: await milestoneNumber("Phase 3.10 – Release") },
       },
     ]);
     expect(result.actions).toEqual([
@@ -149,7 +154,7 @@ describe("enforce against the local GitHub", () => {
     });
   });
 
-  it("sends labels only when the milestone is already right, and milestone only when labels are", async () => {
+  it("sends only the milestone when the labels are already right", async () => {
     await engine.run(world.context({ issue_number: 6 }));
     expect(writes(world.sent)).toEqual([
       {
@@ -159,6 +164,37 @@ describe("enforce against the local GitHub", () => {
       },
     ]);
     expect(await issueState(world, 6)).toEqual({ labels: ["phase-3.10"], milestone: "Phase 3.10 – Release" });
+  });
+
+  it("removes one label with one read and one DELETE when the milestone is already right", async () => {
+    const result = await engine.run(world.context({ issue_number: 7 }));
+    expect(result.ok).toBe(true);
+    expect(await world.serverCounts()).toEqual({
+      "GET /repos/{owner}/{repo}/contents/{path} 200": 1,
+      "GET /repos/{owner}/{repo}/issues/{issue_number} 200": 1,
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} 200": 1,
+    });
+    expect(await issueState(world, 7)).toEqual({
+      labels: ["phase-3.10", "priority/high"],
+      milestone: "Phase 3.10 – Release",
+    });
+  });
+
+  it("treats a label already gone when it removes it (404) as removed, and still sets the milestone", async () => {
+    // GitHub's answer when the label is no longer on the issue: someone removed it meanwhile.
+    await world.server.addFaults({
+      route: "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
+      status: 404,
+      count: 1,
+      message: "Label does not exist",
+    });
+    const result = await engine.run(world.context({ issue_number: 8 }));
+    expect(result).toMatchObject({ ok: true });
+    expect(writes(world.sent).map((request) => `${request.method} ${request.path}`)).toEqual([
+      "DELETE /repos/acme/widgets/issues/8/labels/phase-3.9",
+      "PATCH /repos/acme/widgets/issues/8",
+    ]);
+    expect((await issueState(world, 8)).milestone).toBe("Phase 3.10 – Release");
   });
 
   it("passes a consistent issue without writing", async () => {

@@ -184,7 +184,7 @@ describe("validate against the local GitHub", () => {
       details: {
         errors: [
           expect.objectContaining({
-            message: "schema_version 2.0 is not supported by this build; supported: 1.0",
+            message: "schema_version 2.0 is not supported by this build; supported: 1.0, 1.1",
             line: 1,
             col: 17,
           }),

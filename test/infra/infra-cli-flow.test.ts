@@ -204,7 +204,7 @@ describe("every refusal exits 2, says what is wrong and how to fix it, and leave
     await expectRefused(
       root,
       [...base, "--context", "sandbox", "--telemetry", "t"],
-      /Unknown option '--telemetry'/,
+      /unknown option --telemetry \(did you mean --telemetry-repo\?\)/,
       /--help/,
     );
     await expectRefused(

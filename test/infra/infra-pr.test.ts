@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/util/canonical-json.js";
@@ -71,6 +72,15 @@ beforeEach(async () => {
 });
 
 afterEach(() => dirs.cleanup());
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const infra = (...args: string[]) => runCli(root, ["infra", ...args], env);
 
@@ -295,6 +305,55 @@ describe("infra pr merge", () => {
     expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/pull request #2 does not contain the latest main/);
     expect(stale.stderr).toMatch(/hint: update the branch/);
+  });
+
+  it("refuses a pull request number that does not exist with exit 2, not as a GitHub failure", async () => {
+    const result = await infra("pr", "merge", "7");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(`error: no pull request #7 in ${OWNER}/${repo}`);
+    expect(result.stderr).not.toMatch(/try again/);
+  });
+
+  it("names a GitHub that does not answer as unreachable, with its URL, never as HTTP 500", async () => {
+    const port = await closedPort();
+    const result = await runCli(root, ["infra", "pr", "merge", "7"], {
+      ...env,
+      GITHUB_API_URL: `http://127.0.0.1:${port}`,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      `GitHub could not read pull request #7: GitHub could not be reached (ECONNREFUSED): connection refused for GET http://127.0.0.1:${port}/repos/`,
+    );
+    expect(result.stderr).not.toMatch(/HTTP 500/);
+  });
+
+  it("refuses a GITHUB_API_URL that is not a URL with exit 2", async () => {
+    const result = await runCli(root, ["infra", "pr", "merge", "7"], {
+      ...env,
+      GITHUB_API_URL: "api.github.com",
+    });
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^error: GITHUB_API_URL "api.github.com" is not an http\(s\) URL/),
+    ]);
+  });
+
+  it("never prints a token embedded in origin's URL", async () => {
+    await gitIn(
+      root,
+      "remote",
+      "set-url",
+      "origin",
+      "https://x-access-token:ghs_SECRET123@ghe.example.invalid/acme/infra.git",
+    );
+    const { GITHUB_API_URL: _unused, ...withoutApi } = env;
+    const result = await runCli(root, ["infra", "pr", "merge", "7"], {
+      ...withoutApi,
+      TASK_ASSISTANT_HOME: await dirs.make(),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch("origin https://***@ghe.example.invalid/acme/infra.git");
+    expect(result.stderr).not.toMatch("ghs_SECRET123");
   });
 
   it("refuses when the branch has no open pull request", async () => {

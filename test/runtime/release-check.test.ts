@@ -46,6 +46,27 @@ describe("task-assistant release check", () => {
     );
   });
 
+  it("fails a release whose token broker is not plain https, and one that lets the host pass a broker", async () => {
+    await edit(dir, "package.json", (text) =>
+      text.replace('"tokenBroker": ""', '"tokenBroker": "http://broker.example"'),
+    );
+    await edit(dir, "templates/host/task-assistant-dispatch.yml", (text) =>
+      text.replace(
+        /(engine-enforce\.yml@\S+\n(?:.*\n)*? {4}with:\n)/,
+        "$1      token_broker_url: https://x.example\n",
+      ),
+    );
+    const result = await runCli(["release", "check", `v${version}`, "--root", dir, "--json"]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { problems: Array<{ path: string; message: string }> };
+    expect(report.problems.map((problem) => problem.path)).toEqual([
+      "/taskAssistant/tokenBroker",
+      "/jobs/enforce/with/token_broker_url",
+      "/jobs/enforce/with/token_broker_url",
+    ]);
+    expect(report.problems[0].message).toContain("must be https");
+  });
+
   it("fails when one engine_ref drifts from its uses: pin", async () => {
     await edit(dir, "templates/host/task-assistant-dispatch.yml", (text) =>
       text.replace(/(engine-enforce\.yml@\S+\n[\s\S]*?engine_ref: )\S+/, "$1v0.0.1"),

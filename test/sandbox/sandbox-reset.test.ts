@@ -30,6 +30,7 @@ const REGISTRY = canonicalJson({
         "widgets-sandbox": entry("sandbox"),
         widgets: entry("production"),
         "old-sandbox": entry("sandbox", "disabled"),
+        "ghost-sandbox": entry("sandbox"),
       },
     },
   },
@@ -149,6 +150,54 @@ describe("task-assistant sandbox reset", () => {
     expect(result.stderr).toMatch(message);
     expect(await writes()).toBe(0);
     expect((await github.stats()).total).toBe(0);
+  });
+
+  it("says plainly that the App cannot see a registered sandbox, without a stack trace", async () => {
+    const seeded = await github.seed({
+      apps: [{ slug: "task-assistant", owner: "acme", permissions: { issues: "write", contents: "read" } }],
+      installations: [
+        {
+          app: "task-assistant",
+          account: "acme",
+          repository_selection: "selected",
+          repositories: ["widgets"],
+        },
+      ],
+    });
+    const app = seeded.apps[0];
+    await writeFile(join(dir, "app.pem"), app.private_key);
+    const appEnv = {
+      GITHUB_API_URL: github.url,
+      TA_APP_ID: String(app.id),
+      TA_APP_PRIVATE_KEY_FILE: join(dir, "app.pem"),
+      PATH: process.env.PATH ?? "",
+    };
+    const result = await runCli(
+      [
+        "sandbox",
+        "reset",
+        "--registry",
+        join(dir, "registry.json"),
+        "--repo",
+        "acme/widgets-sandbox",
+        "--dry-run",
+      ],
+      { env: appEnv, cwd: dir },
+    );
+    expect(result).toEqual({
+      code: 3,
+      stdout: "",
+      stderr:
+        "error: the App is not installed on acme/widgets-sandbox (HTTP 404)\n" +
+        "hint: install the App on the repository's owner and include the repository\n",
+    });
+    // A registered sandbox that does not exist at all: the same plain refusal, no stack trace.
+    const ghost = await reset("--repo", "acme/ghost-sandbox", "--dry-run");
+    expect(ghost.code).toBe(3);
+    expect(ghost.stderr).toMatch(
+      /^error: GitHub found nothing there, or the token cannot see it \(HTTP 404\) for GET .*\/repos\/acme\/ghost-sandbox\//,
+    );
+    expect(`${result.stderr}${ghost.stderr}`).not.toMatch(/internal error|\n\s+at /);
   });
 
   it("refuses inside GitHub Actions and without --dry-run or --confirm", async () => {

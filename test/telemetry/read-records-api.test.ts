@@ -126,16 +126,17 @@ describe("readRecordsFromApi", () => {
 describe("telemetry list, show and validate through the API", () => {
   const env = () => ({ GITHUB_API_URL: world.server.url, GITHUB_TOKEN: world.token });
 
-  it("lists records one per line and counts what is not a record", async () => {
+  it("lists records as a table with a header and counts what is not a record", async () => {
     const cap = captureIO({ env: env() });
     expect(
       await main(["telemetry", "list", "--repo", "acme/telemetry", "--target", "acme/widgets"], cap.io),
     ).toBe(0);
     expect(cap.stdout()).toBe(
       [
-        "2026-11-20T09:00:00.000Z  ok      acme/widgets  100-1  preflight  v1.4.0",
-        "2026-11-20T09:00:01.000Z  ok      acme/widgets  100-1  validate  v1.4.0",
-        "2026-11-21T09:00:00.000Z  FAILED  acme/widgets  101-1  enforce  v1.4.0  phase labels conflict",
+        "GENERATED_AT              RESULT  TARGET        CORRELATION_ID  ENGINE     ENGINE_REF  REASON",
+        "2026-11-20T09:00:00.000Z  ok      acme/widgets  100-1           preflight  v1.4.0",
+        "2026-11-20T09:00:01.000Z  ok      acme/widgets  100-1           validate   v1.4.0",
+        "2026-11-21T09:00:00.000Z  FAILED  acme/widgets  101-1           enforce    v1.4.0      phase labels conflict",
         "",
       ].join("\n"),
     );

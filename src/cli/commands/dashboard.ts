@@ -1,7 +1,9 @@
 import type { CommandTable } from "../command.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok · 1 invalid telemetry with --strict, or an org failed · 2 refused input · 3 GitHub or git failed.";
+  "Exit codes: 0 ok · 1 invalid telemetry with --strict · 2 refused input · 3 GitHub or git failed.";
+const SERVE_EXIT_CODES = "Exit codes: 0 stopped · 2 refused input · 3 GitHub or git failed.";
+const FANOUT_EXIT_CODES = "Exit codes: 0 ok · 1 an org failed · 2 refused input · 3 GitHub or git failed.";
 
 export const commands: CommandTable = {
   build: {
@@ -45,7 +47,7 @@ Options:
   --port N                port to listen on (default: a free one)
   --expect OWNER/REPO     also show this repository when it has no telemetry (repeatable)
 
-${EXIT_CODES}
+${SERVE_EXIT_CODES}
 `,
     load: () => import("../dashboard/serve.js"),
   },
@@ -67,7 +69,7 @@ Options:
   --list-orgs              print the orgs that would be built and stop (with --json: a JSON array)
   --json                   print the summary as JSON
 
-${EXIT_CODES}
+${FANOUT_EXIT_CODES}
 `,
     load: () => import("../dashboard/fanout.js"),
   },

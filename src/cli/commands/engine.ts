@@ -5,7 +5,7 @@ export const commands: CommandTable = {
     summary: "run one engine and write its one record (what the engine workflows call)",
     usage: `Usage: task-assistant engine run NAME --target-repo OWNER/REPO --telemetry-repo OWNER/NAME
          --correlation-id ID --engine-ref REF [--issue N] [--config-ref REF] [--runtime-mode MODE]
-         [--dry-run] [--json]
+         [--dry-run] [--json] [--record-failure REASON]
        task-assistant engine run preflight --target-repo OWNER/REPO --correlation-id ID --engine-ref REF
          --mode MODE (--infra-repo OWNER/REPO | --registry FILE) [--config-ref REF] [--runtime-mode MODE]
 
@@ -24,6 +24,8 @@ Options:
   --infra-repo, --registry     preflight: where the registry is read (see \`dispatch --help\`)
   --runtime-mode MODE          marketplace (default) or development
   --dry-run                    report, change nothing, write no record
+  --record-failure REASON      do not run the engine: write its ok=false record with REASON unless it
+                               already has one (the workflows' step after a crash, cancel or timeout)
   --json                       print the outcome as JSON
 
 Exit codes: 0 ok · 1 the engine failed or its record could not be written · 2 refused input · 3 GitHub failed.

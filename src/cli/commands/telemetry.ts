@@ -79,8 +79,9 @@ ${EXIT_CODES}
     summary: "list the records of a telemetry repository",
     usage: `Usage: task-assistant telemetry list --repo O/T [--target O/R] [--since DATE] [--ref REF] [--json]
 
-Lists records in path order: generated_at, ok/FAILED, target, correlation id, engine, engine_ref
-and the reason of failures. --target keeps one monitored repository; --since keeps date
+Lists records as a table with a header: generated_at, ok/FAILED, target, correlation id, engine,
+engine_ref and the reason of failures. Runs come in path order; the records of one run in time order
+(preflight first). --target keeps one monitored repository; --since keeps date
 directories on or after DATE (YYYY-MM-DD). Invalid files are counted on stderr.
 
 ${ENDPOINT}

@@ -1,3 +1,5 @@
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import { UsageError } from "../../errors.js";
 import { clearLocalEndpoint, writeLocalEndpoint } from "../../github/endpoint.js";
 import { parseCommandArgs } from "../args.js";
@@ -15,17 +17,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       "state-dir": { type: "string" },
       port: { type: "string" },
       "dashboard-port": { type: "string" },
+      "broker-port": { type: "string" },
       exit: { type: "boolean" },
     },
     COMMAND,
   );
   const port = portFlag(values.port, "--port");
   const dashboardPort = portFlag(values["dashboard-port"], "--dashboard-port");
+  const brokerPort = portFlag(values["broker-port"], "--broker-port");
+  // A port that is taken is refused now, not after the whole run (with --exit nothing is served).
+  if (port !== undefined) await assertPortFree(port, "--port");
+  if (dashboardPort !== undefined && !values.exit) await assertPortFree(dashboardPort, "--dashboard-port");
   const { runDemo } = await import("../../demo/run-demo.js");
   const session = await runDemo({
     ...(values["state-dir"] === undefined ? {} : { stateDir: values["state-dir"] }),
     ...(port === undefined ? {} : { port }),
     ...(dashboardPort === undefined ? {} : { dashboardPort }),
+    ...(brokerPort === undefined ? {} : { brokerPort }),
+    serveDashboards: !values.exit,
     engineRef: `v${await packageVersion()}`,
     say: (text) => io.stdout(text),
     env: io.env,
@@ -43,18 +52,56 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       pid: process.pid,
       stateDir: session.stateDir,
     });
-    io.stdout(
-      "While the demo serves, try in another terminal (commands find this local GitHub by themselves):\n" +
-        "   npx task-assistant telemetry list --repo acme/task-assistant-telemetry\n" +
-        `   cd ${session.infraCheckout} && npx task-assistant infra resolve acme/widgets\n` +
-        "\nServing until Ctrl-C.\n",
-    );
+    io.stdout(tryHints(cliBinary(), session.infraCheckout, io.env.TASK_ASSISTANT_HOME));
     await untilAborted(io.signal);
     await clearLocalEndpoint(io.env, process.pid);
     return 0;
   } finally {
     await session.stop();
   }
+}
+
+/** This clone's own CLI, as a command a shell runs from any directory (never a registry package). */
+function cliBinary(): string {
+  return `node ${shellQuote(fileURLToPath(new URL("../bin.js", import.meta.url)))}`;
+}
+
+/**
+ * The "try this" lines printed while the demo serves: each one pastes as is into a shell, from any
+ * directory, and finds this demo's local GitHub (through the same TASK_ASSISTANT_HOME, when set).
+ */
+export function tryHints(binary: string, infraCheckout: string, home: string | undefined): string {
+  const prefix = home === undefined ? "" : `TASK_ASSISTANT_HOME=${shellQuote(home)} `;
+  return (
+    "While the demo serves, try in another terminal (commands find this local GitHub by themselves):\n" +
+    `   ${prefix}${binary} telemetry list --repo acme/task-assistant-telemetry\n` +
+    `   cd ${shellQuote(infraCheckout)} && ${prefix}${binary} infra resolve acme/widgets\n` +
+    "\nServing until Ctrl-C.\n"
+  );
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** Refuses (exit 2) a port something on 127.0.0.1 already listens on, naming the flag. */
+async function assertPortFree(port: number, flag: string): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  const failure = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) => resolve(error));
+    server.listen(port, "127.0.0.1", () => resolve(undefined));
+  });
+  if (failure === undefined) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return;
+  }
+  throw new UsageError(
+    failure.code === "EADDRINUSE"
+      ? `${flag} ${port} is already in use on 127.0.0.1`
+      : `${flag} ${port} cannot be used on 127.0.0.1 (${failure.code ?? "unknown error"})`,
+    { hint: `choose another port, or leave ${flag} out to use a free one` },
+  );
 }
 
 function portFlag(value: string | undefined, flag: string): number | undefined {

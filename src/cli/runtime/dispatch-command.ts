@@ -8,7 +8,7 @@ import { appendStepSummary, readActionsEnv, recordSource } from "./actions-env.j
 import { formatRunMarkdown, formatRunTable, runReportJson } from "./format-run-report.js";
 import { githubAccessFromEnv } from "./github-access.js";
 import { packageVersion } from "./package-info.js";
-import { PLAN_FLAGS, planFromFlags } from "./plan-flags.js";
+import { PLAN_FLAGS, planFromFlags, requirePlanFlags } from "./plan-flags.js";
 import { readChosenRegistry, registryChoice } from "./registry-flags.js";
 
 const FLAGS = {
@@ -26,6 +26,7 @@ const FLAGS = {
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(args, FLAGS, "dispatch");
+  requirePlanFlags(values, "dispatch");
   const actions = readActionsEnv(io.env);
   const choice = registryChoice(values, io.env, "dispatch");
   const plan = await planFromFlags(values, io, actions, "dispatch");
@@ -39,7 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     clock: systemClock,
     source: recordSource(actions, () => "task-assistant-dispatch"),
     version: await packageVersion(),
-    warn: io.stderr,
+    warn: (line) => io.stderr(line),
   });
   // An interrupted run is reported as interrupted, not as the failures the interruption caused.
   io.signal.throwIfAborted();

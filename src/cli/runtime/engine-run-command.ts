@@ -3,11 +3,12 @@ import { createEngineCatalog } from "../../runtime/engine-catalog.js";
 import { ENGINE_NAMES, type EngineName } from "../../runtime/engine.js";
 import { levelsOf, RECORD_ACCESS } from "../../runtime/engine-access.js";
 import { checkEngineRef } from "../../runtime/engine-ref-policy.js";
-import { normalizeCorrelationId } from "../../runtime/correlation-id.js";
+import { attemptCorrelationId, normalizeCorrelationId } from "../../runtime/correlation-id.js";
 import { recordPreflight } from "../../runtime/execute-run.js";
 import { enginesForMode } from "../../runtime/mode-engines.js";
 import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
 import { parseRepoName, sameOwner } from "../../runtime/repo-name.js";
+import { recordEngineFailure } from "../../runtime/record-engine-failure.js";
 import { runEngine, type EngineOutcome } from "../../runtime/run-engine.js";
 import { RUN_MODES, RUNTIME_MODES, type RunMode, type RuntimeMode } from "../../runtime/run-plan.js";
 import { systemClock } from "../../util/clock.js";
@@ -28,6 +29,7 @@ const FLAGS = {
   issue: { type: "string" },
   "config-ref": { type: "string" },
   mode: { type: "string" },
+  "record-failure": { type: "string" },
   registry: { type: "string" },
   "infra-repo": { type: "string" },
   "dry-run": { type: "boolean" },
@@ -57,14 +59,34 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const runtimeMode = runtimeModeFlag(values["runtime-mode"]);
   const issue = issueFlag(values.issue, name === "enforce");
   const actions = readActionsEnv(io.env);
+  // A re-run attempt writes its own records, never beside an earlier attempt's.
+  const correlationId = attemptCorrelationId(correlation.value, actions.run);
+  if (correlationId !== correlation.value)
+    io.stderr(
+      `note: run attempt ${actions.run?.run_attempt ?? ""} writes its record under correlation id ${correlationId} (given ${correlation.value})\n`,
+    );
   const version = await packageVersion();
   const writer = values["dry-run"] ? dryRunRecordWriter : emitRecordWriter({ signal: io.signal });
   const source = recordSource(actions, (engine) => `engine-${engine}`);
+
+  if (forkPullRequestJob(io.env)) {
+    // GitHub gives a fork's pull request no ID token, so the broker can give it no token: not a fault.
+    const notice =
+      "This pull request comes from a fork: GitHub gives its jobs no OIDC token, so Task Assistant does not run on it. Nothing was checked or written; the configuration is validated when the change reaches the default branch.";
+    io.stdout(`${notice}\n`);
+    await writeStepOutputs(
+      actions,
+      name === "preflight" ? { ok: "false", telemetry_repo: "" } : { ok: "false" },
+    );
+    await appendStepSummary(actions, `### Task Assistant: ${name}\n\n${notice}\n`);
+    return 0;
+  }
 
   if (name === "preflight") {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
     const access = await githubAccessFromEnv(io.env, io.signal);
+    refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
     const registry = await readChosenRegistry(choice, access, io.cwd, target);
     const { record_client: _client, ...report } = await recordPreflight(
       {
@@ -74,7 +96,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         engine_ref: engineRef,
         runtime_mode: runtimeMode,
         engine_ref_policy: checkEngineRef(engineRef, runtimeMode),
-        correlation_id: correlation.value,
+        correlation_id: correlationId,
         ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
       },
       { credentials: access.credentials, registry, writer, clock: systemClock, source, version },
@@ -106,6 +128,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
 
   const access = await githubAccessFromEnv(io.env, io.signal);
+  refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
   const [owner] = target.split("/");
   let recordClient;
   try {
@@ -122,11 +145,34 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       cause: error,
     });
   }
+  const failure = values["record-failure"]?.trim();
+  if (failure !== undefined) {
+    if (failure === "")
+      throw new UsageError("--record-failure needs the reason", {
+        hint: 'e.g. --record-failure "the job was cancelled"',
+      });
+    // The engine's step did not finish: give it its ok=false record unless it wrote its own.
+    const recorded = await recordEngineFailure(
+      name,
+      failure,
+      { target_repo: target, correlation_id: correlationId, engine_ref: engineRef },
+      telemetry,
+      { recordClient, writer, clock: systemClock, source, version },
+    );
+    if (recorded.kind === "failed")
+      throw new ExternalError(`${name}'s failure record could not be written: ${recorded.error}`);
+    io.stdout(
+      recorded.kind === "already-recorded"
+        ? `${name} had already written its own record; it stands\n`
+        : `${name} did not finish; its ok=false record: ${recorded.outcome.record_path ?? ""}\n`,
+    );
+    return 0;
+  }
   const outcome = await runEngine(
     name,
     {
       target_repo: target,
-      correlation_id: correlation.value,
+      correlation_id: correlationId,
       engine_ref: engineRef,
       dry_run: values["dry-run"] === true,
       ...(issue === undefined ? {} : { issue_number: issue }),
@@ -141,7 +187,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       clock: systemClock,
       source,
       version,
-      warn: io.stderr,
+      warn: (line) => io.stderr(line),
     },
   );
   const ok = outcome.ok && outcome.record !== "failed";
@@ -175,6 +221,34 @@ async function report_(
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * A job of a fork's pull request on GitHub Actions: the workflow names a broker, but GitHub gave the
+ * job no ID token to exchange there (it never does for forks).
+ */
+function forkPullRequestJob(env: Readonly<Record<string, string | undefined>>): boolean {
+  return (
+    env.GITHUB_ACTIONS === "true" &&
+    (env.GITHUB_EVENT_NAME ?? "").startsWith("pull_request") &&
+    Boolean(env.TA_TOKEN_BROKER_URL?.trim()) &&
+    !env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim()
+  );
+}
+
+/**
+ * The broker issues tokens to released engine workflows only; development mode (any ref) is for
+ * local runs. A job that gets its tokens from the broker and is called with development mode was
+ * called by a host that edited its dispatcher: refused before any request, so nothing is written.
+ */
+function refuseDevelopmentThroughBroker(source: string, runtimeMode: RuntimeMode): void {
+  if (source === "broker" && runtimeMode === "development")
+    throw new PolicyError(
+      "--runtime-mode development is refused for an engine job that gets its tokens from the token broker",
+      {
+        hint: "engine jobs on GitHub Actions run a release in marketplace mode; reinstall the dispatcher with `task-assistant install --ref vX.Y.Z`",
+      },
+    );
 }
 
 function flag(value: string | undefined, name: string): string {

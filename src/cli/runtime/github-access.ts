@@ -3,6 +3,7 @@ import { createGitHub, type GitHub } from "../../github/octokit.js";
 import { createTokenProvider, type TokenProvider } from "../../github/token-provider.js";
 import { readTokenSource, type TokenSource } from "../../github/token-source.js";
 import { createRunCredentials, type RunCredentials } from "../../runtime/run-credentials.js";
+import { releaseTokenBroker } from "./package-info.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,7 +26,10 @@ export interface GitHubAccess {
  */
 export async function githubAccessFromEnv(env: Env, signal?: AbortSignal): Promise<GitHubAccess> {
   const endpoint = await resolveApiEndpoint(env);
-  const source = await readTokenSource(env, { localAdminToken: endpoint.adminToken });
+  const source = await readTokenSource(env, {
+    localAdminToken: endpoint.adminToken,
+    releaseBrokerUrl: await releaseTokenBroker(),
+  });
   const tokens = createTokenProvider(source, { baseUrl: endpoint.apiUrl });
   const credentials = createRunCredentials(tokens, {
     baseUrl: endpoint.apiUrl,

@@ -31,9 +31,8 @@ export async function planFromFlags(
   actions: ActionsEnv,
   command: string,
 ): Promise<RunPlan> {
-  const event = required(values.event, "event", command);
-  const repo = required(values.repo, "repo", command);
-  const payload = await readPayload(required(values.payload, "payload", command), io.cwd);
+  const { event, repo, payload: payloadPath } = requirePlanFlags(values, command);
+  const payload = await readPayload(payloadPath, io.cwd);
   const runtimeMode = values["runtime-mode"] ?? "marketplace";
   if (!RUNTIME_MODES.includes(runtimeMode as RuntimeMode))
     throw new UsageError(`--runtime-mode ${runtimeMode} is not one of ${RUNTIME_MODES.join(", ")}`, {
@@ -54,10 +53,25 @@ export async function planFromFlags(
   return plan;
 }
 
-function required(value: string | undefined, flag: string, command: string): string {
-  if (value === undefined || value.trim() === "")
-    throw new UsageError(`--${flag} is required`, { hint: `see \`task-assistant ${command} --help\`` });
-  return value;
+/**
+ * The flags every plan needs, or one `UsageError` naming all that are missing. Commands call it
+ * before anything else (registry, GitHub), so the first error is the one the command line can fix.
+ */
+export function requirePlanFlags(
+  values: PlanFlagValues,
+  command: string,
+): { event: string; repo: string; payload: string } {
+  const missing = (["event", "payload", "repo"] as const).filter(
+    (flag) => values[flag] === undefined || values[flag].trim() === "",
+  );
+  if (missing.length > 0)
+    throw new UsageError(
+      `${missing.map((flag) => `--${flag}`).join(", ")} ${missing.length > 1 ? "are" : "is"} required`,
+      {
+        hint: `see \`task-assistant ${command} --help\``,
+      },
+    );
+  return { event: values.event ?? "", repo: values.repo ?? "", payload: values.payload ?? "" };
 }
 
 async function readPayload(path: string, cwd: string): Promise<unknown> {

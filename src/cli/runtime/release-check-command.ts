@@ -29,12 +29,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   for (const engine of ENGINE_NAMES)
     engineWorkflows[engine] = await read(`${ENGINE_WORKFLOW_DIR}/engine-${engine}.yml`);
   const pkg = await read("package.json");
-  const packageVersion =
-    pkg === undefined ? "(missing)" : String((JSON.parse(pkg) as { version?: unknown }).version);
+  const manifest = (pkg === undefined ? {} : JSON.parse(pkg)) as {
+    version?: unknown;
+    taskAssistant?: { tokenBroker?: unknown };
+  };
   const result = checkRelease(tag, {
     engineWorkflows,
     dispatchTemplate: await read(DISPATCH_TEMPLATE_PATH),
-    packageVersion,
+    packageVersion: pkg === undefined ? "(missing)" : String(manifest.version),
+    tokenBroker: manifest.taskAssistant?.tokenBroker,
   });
   if (values.json) io.stdout(jsonOut(result));
   else if (result.ok)

@@ -3,13 +3,14 @@ import { readRecordsFromApi } from "../../telemetry/read-records-api.js";
 import { isCalendarDate } from "../../telemetry/record-path.js";
 import { parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
+import { formatRecordTable, orderRecordRows, type RecordRow } from "./format-record-table.js";
 import { repoFlag, telemetryGitHub } from "./telemetry-github.js";
 
 const COMMAND = "telemetry list";
 
 /**
  * `task-assistant telemetry list --repo O/T [--target O/R] [--since DATE] [--ref REF] [--json]`: one
- * line (or JSON object) per record, in path order. Invalid files are counted on stderr; run
+ * row (or JSON object) per record: runs in path order, each run's records in time order. Invalid files are counted on stderr; run
  * `telemetry validate` for the details.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -32,43 +33,39 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
   const entries = readRecordsFromApi(
-    await telemetryGitHub(io.env, io.signal),
+    await telemetryGitHub(io.env, io.signal, "read"),
     { repo: `${repo.owner}/${repo.repo}`, ...(values.ref ? { ref: values.ref } : {}) },
     { ...(target ? { target } : {}), ...(values.since ? { since: values.since } : {}) },
   );
 
-  let listed = 0;
+  const rows: RecordRow[] = [];
   let skipped = 0;
-  if (values.json) io.stdout("[");
   for await (const entry of entries) {
     if (entry.kind !== "record") {
       skipped += 1;
       continue;
     }
     const { record } = entry;
-    if (values.json) {
-      const item = {
-        path: entry.path,
-        generated_at: record.generated_at,
-        target_repo: `${record.entity.owner}/${record.entity.repo}`,
-        correlation_id: record.correlation_id,
-        engine_name: record.engine_name,
-        engine_ref: record.engine_ref,
-        ok: record.ok,
-        reason: record.event.reason,
-      };
-      io.stdout(`${listed === 0 ? "\n" : ",\n"}  ${JSON.stringify(item)}`);
-    } else {
-      const verdict = record.ok ? "ok    " : "FAILED";
-      const reason = record.ok ? "" : `  ${record.event.reason ?? ""}`;
-      io.stdout(
-        `${record.generated_at}  ${verdict}  ${record.entity.owner}/${record.entity.repo}  ${record.correlation_id}  ${record.engine_name}  ${record.engine_ref}${reason}\n`,
-      );
-    }
-    listed += 1;
+    rows.push({
+      path: entry.path,
+      generated_at: record.generated_at,
+      target_repo: `${record.entity.owner}/${record.entity.repo}`,
+      correlation_id: record.correlation_id,
+      engine_name: record.engine_name,
+      engine_ref: record.engine_ref,
+      ok: record.ok,
+      reason: record.event.reason,
+    });
   }
-  if (values.json) io.stdout(listed === 0 ? "]\n" : "\n]\n");
-  if (!values.json && listed === 0) io.stderr("no records\n");
+  const ordered = orderRecordRows(rows);
+  if (values.json) {
+    io.stdout(
+      ordered.length === 0
+        ? "[]\n"
+        : `[\n${ordered.map((row) => `  ${JSON.stringify(row)}`).join(",\n")}\n]\n`,
+    );
+  } else if (ordered.length === 0) io.stderr("no records\n");
+  else io.stdout(formatRecordTable(ordered));
   if (skipped > 0) {
     io.stderr(
       `warning: ${skipped} file${skipped === 1 ? " is" : "s are"} not valid records; run \`task-assistant telemetry validate --repo ${repo.owner}/${repo.repo}\`\n`,

@@ -7,14 +7,19 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * The Octokit client telemetry commands use: base URL from `GITHUB_API_URL` (else the running local
  * GitHub), token from `GITHUB_TOKEN` or `GH_TOKEN` (the local GitHub's admin token when none is set
- * and the endpoint is the local GitHub). Its requests end when `signal` is aborted.
+ * and the endpoint is the local GitHub). Its requests end when `signal` is aborted. `access` is what
+ * the command does with the repository, so the hint asks for no more than it needs.
  */
-export async function telemetryGitHub(env: Env, signal?: AbortSignal): Promise<GitHub> {
+export async function telemetryGitHub(
+  env: Env,
+  signal?: AbortSignal,
+  access: "read" | "write" = "write",
+): Promise<GitHub> {
   const endpoint = await resolveApiEndpoint(env);
   const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim() || endpoint.adminToken;
   if (!token) {
     throw new UsageError("no GitHub token", {
-      hint: "set GITHUB_TOKEN (or GH_TOKEN) to a token that can write the telemetry repository's contents",
+      hint: `set GITHUB_TOKEN (or GH_TOKEN) to a token that can ${access} the telemetry repository's contents`,
     });
   }
   return createGitHub({ baseUrl: endpoint.apiUrl, auth: token, signal });

@@ -43,7 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     const repo = repoFlag(values.repo, "repo", COMMAND);
     where = `${repo.owner}/${repo.repo}${values.ref ? `@${values.ref}` : ""}`;
-    entries = readRecordsFromApi(await telemetryGitHub(io.env, io.signal), {
+    entries = readRecordsFromApi(await telemetryGitHub(io.env, io.signal, "read"), {
       repo: `${repo.owner}/${repo.repo}`,
       ...(values.ref ? { ref: values.ref } : {}),
     });

@@ -187,6 +187,27 @@ export const appRoutes: RouteDef[] = [
     template: "/app/installations/{installation_id}/access_tokens",
     handler: createAccessToken,
   },
+  // Suspending an installation (as the App can on GitHub): no new tokens, existing ones refused.
+  {
+    method: "PUT",
+    template: "/app/installations/{installation_id}/suspended",
+    handler: (ctx) => {
+      const installation = installationOfApp(ctx, appOf(ctx));
+      installation.suspendedAt ??= ctx.now;
+      installation.updatedAt = ctx.now;
+      return noContent();
+    },
+  },
+  {
+    method: "DELETE",
+    template: "/app/installations/{installation_id}/suspended",
+    handler: (ctx) => {
+      const installation = installationOfApp(ctx, appOf(ctx));
+      installation.suspendedAt = null;
+      installation.updatedAt = ctx.now;
+      return noContent();
+    },
+  },
   { method: "GET", template: "/repos/{owner}/{repo}/installation", handler: repoInstallation },
   {
     method: "GET",

@@ -70,8 +70,10 @@ async function readIfPresent(file: string): Promise<string | undefined> {
 
 /** What is on disk under `stateDir`: the snapshot with the journal replayed onto it, or undefined. */
 export async function loadState(stateDir: string): Promise<StateSnapshot | undefined> {
-  const snapshotText = await readIfPresent(join(stateDir, SNAPSHOT_FILE));
+  // The journal first: a server compacting meanwhile renames the new snapshot in before it empties
+  // the journal, so any snapshot read afterwards holds every line this journal text lacks.
   const journalText = await readIfPresent(join(stateDir, JOURNAL_FILE));
+  const snapshotText = await readIfPresent(join(stateDir, SNAPSHOT_FILE));
   let snapshot: StateSnapshot | undefined;
   if (snapshotText !== undefined) {
     snapshot = JSON.parse(snapshotText) as StateSnapshot;

@@ -1,4 +1,3 @@
-import type { GroupName } from "../../config/config-model.js";
 import type { RepoMilestone } from "../../config/read-repo-inventory.js";
 import type { Action, Check } from "../../runtime/engine.js";
 
@@ -9,9 +8,14 @@ export interface IssueSnapshot {
   milestone: { number: number; title: string } | null;
 }
 
-/** One group's labels reduced to one. */
+/**
+ * One group's labels reduced to one. `group` is a built-in group's name, `group` (a prefix group,
+ * named by `prefix`) or `scoped` (one scope of `key::value` labels, named by `scope`).
+ */
 export interface Pruning {
-  group: GroupName;
+  group: string;
+  prefix?: string;
+  scope?: string;
   kept: string;
   removed: string[];
 }
@@ -30,10 +34,14 @@ export interface Decisions {
   milestone?: MilestoneIntent;
 }
 
-/** The single write that applies a plan: `PATCH /repos/{o}/{r}/issues/{n}` with these fields. */
+/**
+ * The writes that apply a plan: one `DELETE .../issues/{n}/labels/{name}` per label in `remove`, and
+ * a `PATCH .../issues/{n}` carrying only the milestone when it changes. Nothing else on the issue
+ * is written, so labels a person adds or removes meanwhile are left alone.
+ */
 export interface IssueWrite {
-  /** The issue's complete label list after pruning. */
-  labels?: string[];
+  /** The labels to take off the issue, as the issue spells them; empty when none. */
+  remove: string[];
   milestone?: MilestoneIntent;
 }
 
@@ -45,6 +53,11 @@ export interface EnforcementPlan {
   actions: Action[];
   /** Absent when nothing is to be written (no change, or a FAIL). */
   write?: IssueWrite;
+  /**
+   * Set when a group with strategy `latest` could not be decided without the issue's label events;
+   * that group is left out of this plan. The caller reads the events and plans again.
+   */
+  needsLabelEvents?: boolean;
   summary: string;
 }
 
@@ -66,19 +79,15 @@ export function finalizePlan(issue: IssueSnapshot, decisions: Decisions): Enforc
   const failed = decisions.checks.filter((check) => check.outcome === "FAIL").map((check) => check.id);
   if (failed.length > 0) return blockedPlan(issue, decisions, failed);
   const checks = [...decisions.checks];
-  const actions: Action[] = decisions.prunings.map((pruning) => ({
-    id: `${pruning.group}.labels.pruned`,
-    kept: pruning.kept,
-    removed: pruning.removed,
+  const actions: Action[] = decisions.prunings.map(({ group, ...pruning }) => ({
+    id: `${group}.labels.pruned`,
+    ...pruning,
   }));
   const changes = decisions.prunings.map(
     (pruning) => `resolved ${pruning.group} label exclusivity (kept ${pruning.kept})`,
   );
-  const write: IssueWrite = {};
-  if (decisions.prunings.length > 0) {
-    const removed = new Set(decisions.prunings.flatMap((pruning) => pruning.removed));
-    write.labels = issue.labels.filter((label) => !removed.has(label));
-  }
+  const removed = new Set(decisions.prunings.flatMap((pruning) => pruning.removed));
+  const write: IssueWrite = { remove: issue.labels.filter((label) => removed.has(label)) };
   const milestone = decisions.milestone;
   if (milestone !== undefined) {
     checks.push({
@@ -108,12 +117,18 @@ export function finalizePlan(issue: IssueSnapshot, decisions: Decisions): Enforc
 
 function blockedPlan(issue: IssueSnapshot, decisions: Decisions, failed: string[]): EnforcementPlan {
   const checks = decisions.checks.map((check): Check => {
-    const pruning = decisions.prunings.find((p) => check.id === `${p.group}.exclusive.enforced`);
+    const pruning = decisions.prunings.find(
+      (p) =>
+        check.id === `${p.group}.exclusive.enforced` &&
+        (check.details as { kept?: string } | undefined)?.kept === p.kept,
+    );
     if (pruning === undefined) return check;
     return {
       id: `${pruning.group}.exclusive.violation`,
       outcome: "WARN",
       details: {
+        ...(pruning.prefix === undefined ? {} : { prefix: pruning.prefix }),
+        ...(pruning.scope === undefined ? {} : { scope: pruning.scope }),
         labels: [pruning.kept, ...pruning.removed],
         would_keep: pruning.kept,
         not_applied_because: failed,

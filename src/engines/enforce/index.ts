@@ -6,13 +6,16 @@ import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/e
 import { applyEnforcement } from "./apply-enforcement.js";
 import { bindMilestone, NO_ENFORCEMENT_CHECK } from "./enforcement-plan.js";
 import { planEnforcement } from "./plan-enforcement.js";
-import { readIssue } from "./read-issue.js";
+import { readIssue, readLabelEvents } from "./read-issue.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
- * config, reads the issue once, plans without I/O, then writes at most once. Requests per run:
- * config (1) + issue (1) + milestones (only when the milestone must change) + one PATCH (only when
- * something changes).
+ * config, reads the issue once, plans without I/O, then writes only what it decided. Requests per
+ * run: config (1) + issue (1) + milestones (only when the milestone must change) + one DELETE per
+ * label removed + one PATCH carrying only the milestone (only when it changes). The label list is
+ * never written whole, so a label a person adds meanwhile is never lost. A group with strategy
+ * `latest` and no label named by the event (opened, reopened, several labels) also reads the issue's
+ * events, unless it configures a fallback.
  */
 export const engine: Engine = {
   name: "enforce",
@@ -57,7 +60,18 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
     details: { number: issue.number, labels: issue.labels, milestone: issue.milestone?.title ?? null },
   });
 
-  let plan = planEnforcement(config.config, issue);
+  const signals = ctx.label_added === undefined ? {} : { added: ctx.label_added };
+  let plan = planEnforcement(config.config, issue, signals);
+  if (plan.needsLabelEvents === true) {
+    // Strategy `latest` without the one added label: the issue's label events decide, read only now.
+    const events = await attempt("issue.label_events", () =>
+      readLabelEvents(ctx.github, target, issue.number),
+    );
+    if ("failed" in events) {
+      return stop("Label events could not be read", [...checks, ...plan.checks, events.failed]);
+    }
+    plan = planEnforcement(config.config, issue, { ...signals, labelEvents: events.value });
+  }
   if (plan.write?.milestone !== undefined) {
     // The mapped milestone's number is only needed, and only looked up, when the milestone changes.
     const milestones = await attempt("milestones.load", () => readMilestones(ctx.github, target));

@@ -73,7 +73,7 @@ describe("planEnforcement: exclusivity groups over modes × strategies × label 
       const kept = strategy === "highest" ? highest : lowest;
       const removed = order.filter((label) => label !== kept);
       expect(plan.ok).toBe(true);
-      expect(plan.write).toEqual({ labels: ["bug", kept] });
+      expect(plan.write).toEqual({ remove: order.filter((label) => label !== kept) });
       expect(plan.actions).toEqual([{ id: `${group}.labels.pruned`, kept, removed }]);
       expect(plan.checks).toEqual([
         { id: `${group}.exclusive.enforced`, outcome: "PASS", details: { kept, removed, strategy } },
@@ -161,7 +161,7 @@ describe("planEnforcement: terminal states", () => {
       withGroup("state", "enforce", "highest", ["state/done"]),
       anIssue({ labels: ["state/doing", "state/todo"] }),
     );
-    expect(plan.write).toEqual({ labels: ["state/doing"] });
+    expect(plan.write).toEqual({ remove: ["state/todo"] });
   });
 
   it("matches terminal labels case-insensitively, as GitHub names are", () => {
@@ -203,14 +203,14 @@ describe("planEnforcement: phase milestones", () => {
       details: { labels: ["phase-3.9"] },
     });
     expect(plan.actions.filter((action) => action.id === "phase.labels.pruned")).toEqual([]);
-    expect(plan.write?.labels ?? issue.labels).toContain("phase-3.\u200b10");
+    expect(plan.write?.remove ?? []).not.toContain("phase-3.\u200b10");
   });
 
-  it("prunes lower phase labels and sets the milestone mapped from phase-3.10, in one write", () => {
+  it("prunes lower phase labels and sets the milestone mapped from phase-3.10", () => {
     const issue = anIssue({ labels: ["phase-3.10", "bug", "phase-3.9"] });
     const plan = bindMilestone(planEnforcement(phaseConfig("highest"), issue), milestones);
     expect(plan.write).toEqual({
-      labels: ["phase-3.10", "bug"],
+      remove: ["phase-3.9"],
       milestone: { title: "Phase 3.10", label: "phase-3.10", number: 5 },
     });
     expect(plan.actions).toEqual([
@@ -229,7 +229,7 @@ describe("planEnforcement: phase milestones", () => {
     });
     const plan = bindMilestone(planEnforcement(phaseConfig("lowest"), issue), milestones);
     expect(plan.write).toEqual({
-      labels: ["phase-3.9"],
+      remove: ["phase-3.10"],
       milestone: { title: "Phase 3.9", label: "phase-3.9", number: 4 },
     });
     expect(plan.actions[1]).toEqual({
@@ -245,7 +245,7 @@ describe("planEnforcement: phase milestones", () => {
       phaseConfig("highest", "warn"),
       anIssue({ labels: ["phase-3.9", "phase-3.10"] }),
     );
-    expect(plan.write).toEqual({ milestone: { title: "Phase 3.10", label: "phase-3.10" } });
+    expect(plan.write).toEqual({ remove: [], milestone: { title: "Phase 3.10", label: "phase-3.10" } });
     expect(plan.checks.map((check) => `${check.id} ${check.outcome}`)).toEqual([
       "phase.exclusive.violation WARN",
       "phase.milestone.enforced PASS",
@@ -415,7 +415,7 @@ describe("planEnforcement: idempotence", () => {
         if (first.write === undefined) return;
         written += 1;
         const after = anIssue({
-          labels: first.write.labels ?? labels,
+          labels: labels.filter((name) => !first.write!.remove.includes(name)),
           milestone:
             first.write.milestone === undefined
               ? null

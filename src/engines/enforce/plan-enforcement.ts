@@ -3,13 +3,14 @@ import {
   GROUP_NAMES,
   groupOf,
   labelKey,
-  type GroupName,
+  scopeOf,
+  type Exclusivity,
   type GroupRule,
   type HostConfig,
   type StateRule,
 } from "../../config/config-model.js";
 import type { Check } from "../../runtime/engine.js";
-import { comparePhases, groupOrder } from "./label-order.js";
+import { compareNames, comparePhases, groupOrder, type LabelComparator } from "./label-order.js";
 import {
   finalizePlan,
   NO_ENFORCEMENT_CHECK,
@@ -25,7 +26,11 @@ import {
  *
  * @example planEnforcement(config, { number: 7, labels: ["phase-3.9", "phase-3.10"], milestone: null })
  */
-export function planEnforcement(config: HostConfig, issue: IssueSnapshot): EnforcementPlan {
+export function planEnforcement(
+  config: HostConfig,
+  issue: IssueSnapshot,
+  signals: LatestSignals = {},
+): EnforcementPlan {
   const enforcement = config.enforcement;
   if (enforcement === undefined) {
     return finalizePlan(issue, {
@@ -40,17 +45,80 @@ export function planEnforcement(config: HostConfig, issue: IssueSnapshot): Enfor
   const disguised = issue.labels.filter((label) => findInvisibleCharacter(label) !== undefined);
   if (disguised.length > 0) checks.push(disguisedLabelsCheck(disguised));
   const visible = { ...issue, labels: issue.labels.filter((label) => !disguised.includes(label)) };
-  for (const group of GROUP_NAMES) {
-    const rule = enforcement.exclusivity[group];
-    if (rule === undefined) continue;
-    const decision = decideGroup(group, rule, config, visible);
+  let needsLabelEvents = false;
+  for (const spec of exclusivityGroups(config, enforcement.exclusivity, visible.labels)) {
+    const decision = decideGroup(spec, signals);
+    if ("needsLabelEvents" in decision) {
+      needsLabelEvents = true;
+      continue;
+    }
     checks.push(decision.check);
     if (decision.pruning !== undefined) prunings.push(decision.pruning);
   }
   const removed = new Set(prunings.flatMap((pruning) => pruning.removed));
   const remaining = visible.labels.filter((label) => !removed.has(label));
   const milestone = decideMilestone(enforcement.phase_milestones, remaining, issue, checks);
-  return finalizePlan(issue, { checks, prunings, ...(milestone === undefined ? {} : { milestone }) });
+  const plan = finalizePlan(issue, { checks, prunings, ...(milestone === undefined ? {} : { milestone }) });
+  return needsLabelEvents ? { ...plan, needsLabelEvents } : plan;
+}
+
+/** What strategy `latest` decides by: the label the event added, else the issue's label events. */
+export interface LatestSignals {
+  /** The label an `issues.labeled` event added. */
+  added?: string;
+  /** The names of the issue's `labeled` events, oldest first (read only when `latest` needs them). */
+  labelEvents?: readonly string[];
+}
+
+/** One exclusivity group as found on the issue: its check id base, identifying detail and labels. */
+interface GroupOnIssue {
+  name: string;
+  detail: Record<string, string>;
+  labels: string[];
+  rule: GroupRule | StateRule;
+  compare: LabelComparator;
+}
+
+/**
+ * The groups the issue's labels fall in: the built-in four, the configured prefix groups, then one
+ * group per scope of the `::` labels. With `scoped` on, a label with a scope is a scoped label only.
+ */
+function exclusivityGroups(config: HostConfig, exclusivity: Exclusivity, labels: string[]): GroupOnIssue[] {
+  const scoped = exclusivity.scoped;
+  const unscoped = scoped === undefined ? labels : labels.filter((label) => scopeOf(label) === undefined);
+  const found: GroupOnIssue[] = [];
+  for (const group of GROUP_NAMES) {
+    const rule = exclusivity[group];
+    if (rule === undefined) continue;
+    found.push({
+      name: group,
+      detail: {},
+      labels: unscoped.filter((label) => groupOf(label) === group),
+      rule,
+      compare: groupOrder(group, config),
+    });
+  }
+  for (const group of exclusivity.groups ?? []) {
+    const prefix = labelKey(group.prefix);
+    found.push({
+      name: "group",
+      detail: { prefix: group.prefix },
+      labels: unscoped.filter((label) => labelKey(label).startsWith(prefix)),
+      rule: group,
+      compare: group.order === undefined ? compareNames : compareByList(group.order),
+    });
+  }
+  if (scoped !== undefined) {
+    const scopes = new Map<string, string[]>();
+    for (const label of labels) {
+      const scope = scopeOf(label);
+      if (scope !== undefined) scopes.set(scope, [...(scopes.get(scope) ?? []), label]);
+    }
+    for (const [scope, members] of scopes) {
+      found.push({ name: "scoped", detail: { scope }, labels: members, rule: scoped, compare: compareNames });
+    }
+  }
+  return found;
 }
 
 function disguisedLabelsCheck(labels: string[]): Check {
@@ -66,16 +134,16 @@ function disguisedLabelsCheck(labels: string[]): Check {
 }
 
 function decideGroup(
-  group: GroupName,
-  rule: GroupRule | StateRule,
-  config: HostConfig,
-  issue: IssueSnapshot,
-): { check: Check; pruning?: Pruning } {
-  const labels = issue.labels.filter((label) => groupOf(label) === group);
+  spec: GroupOnIssue,
+  signals: LatestSignals,
+): { check: Check; pruning?: Pruning } | { needsLabelEvents: true } {
+  const { name: group, detail, labels, rule } = spec;
   if (labels.length <= 1)
-    return { check: { id: `${group}.exclusive`, outcome: "PASS", details: { labels } } };
+    return { check: { id: `${group}.exclusive`, outcome: "PASS", details: { ...detail, labels } } };
   if (rule.mode === "off") {
-    return { check: { id: `${group}.exclusive`, outcome: "PASS", details: { labels, mode: "off" } } };
+    return {
+      check: { id: `${group}.exclusive`, outcome: "PASS", details: { ...detail, labels, mode: "off" } },
+    };
   }
   const terminal = "terminal" in rule ? new Set(rule.terminal.map(labelKey)) : new Set<string>();
   const terminalPresent = labels.filter((label) => terminal.has(labelKey(label)));
@@ -94,21 +162,53 @@ function decideGroup(
       check: {
         id: `${group}.exclusive.violation`,
         outcome: rule.mode === "fail" ? "FAIL" : "WARN",
-        details: { labels, mode: rule.mode },
+        details: { ...detail, labels, mode: rule.mode },
       },
     };
   }
-  const ordered = [...labels].sort(groupOrder(group, config));
-  const kept = rule.strategy === "highest" ? ordered[ordered.length - 1] : ordered[0];
-  const removed = labels.filter((label) => label !== kept);
+  const kept = keep(spec, signals);
+  if (kept === undefined) return { needsLabelEvents: true };
+  const removed = labels.filter((label) => label !== kept.label);
   return {
     check: {
       id: `${group}.exclusive.enforced`,
       outcome: "PASS",
-      details: { kept, removed, strategy: rule.strategy },
+      details: { ...detail, kept: kept.label, removed, strategy: kept.by },
     },
-    pruning: { group, kept, removed },
+    pruning: { group, ...detail, kept: kept.label, removed },
   };
+}
+
+/**
+ * The label a group keeps. `latest`: the label the event added if it is in the group; else the
+ * configured fallback; else the group label added last according to the issue's label events
+ * (labels with no event, such as ones the issue was created with, count as added before any other).
+ * Undefined when `latest` needs the label events and they were not read.
+ */
+function keep(spec: GroupOnIssue, signals: LatestSignals): { label: string; by: string } | undefined {
+  const ordered = [...spec.labels].sort(spec.compare);
+  const byOrder = (strategy: "highest" | "lowest") =>
+    strategy === "highest" ? ordered[ordered.length - 1] : ordered[0];
+  const rule = spec.rule;
+  if (rule.strategy !== "latest") return { label: byOrder(rule.strategy), by: rule.strategy };
+  const added = signals.added === undefined ? undefined : labelKey(signals.added);
+  const addedHere = spec.labels.find((label) => labelKey(label) === added);
+  if (addedHere !== undefined) return { label: addedHere, by: "latest" };
+  if (rule.fallback !== undefined)
+    return { label: byOrder(rule.fallback), by: `latest, fallback ${rule.fallback}` };
+  if (signals.labelEvents === undefined) return undefined;
+  const lastAdded = new Map<string, number>();
+  signals.labelEvents.forEach((name, index) => lastAdded.set(labelKey(name), index));
+  const rank = (label: string) => lastAdded.get(labelKey(label)) ?? -1;
+  const latest = [...spec.labels].sort((a, b) => rank(a) - rank(b) || compareNames(a, b));
+  return { label: latest[latest.length - 1], by: "latest" };
+}
+
+/** An explicit order, lowest first; labels not in it rank below every listed one, by name. */
+function compareByList(order: readonly string[]): LabelComparator {
+  const position = new Map(order.map((label, index) => [labelKey(label), index]));
+  const rank = (label: string) => position.get(labelKey(label)) ?? -1;
+  return (a, b) => rank(a) - rank(b) || compareNames(a, b);
 }
 
 function decideMilestone(

@@ -21,3 +21,24 @@ export async function readIssue(
     milestone: data.milestone ? { number: data.milestone.number, title: data.milestone.title } : null,
   };
 }
+
+/**
+ * The labels the issue's `labeled` events added, oldest first: `GET /repos/{o}/{r}/issues/{n}/events`,
+ * every page. Read only when strategy `latest` has no label from the event to go by.
+ */
+export async function readLabelEvents(
+  github: GitHub,
+  target: { owner: string; repo: string },
+  issueNumber: number,
+): Promise<string[]> {
+  const events = await github.paginate(github.rest.issues.listEvents, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  return events.flatMap((event) => {
+    const name = "label" in event ? event.label.name : undefined;
+    return event.event === "labeled" && name !== undefined ? [name] : [];
+  });
+}

@@ -1,0 +1,381 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gitWorkflowFiles } from "../../../src/actions-runner/git-workflow-files.js";
+import { localGitHubIdToken } from "../../../src/actions-runner/local-github-id-token.js";
+import { startWorkflowRun, type WorkflowRunHandle } from "../../../src/actions-runner/run-workflow.js";
+import type { JobResult, RunResult, RunWorkflowOptions } from "../../../src/actions-runner/run-types.js";
+import { startBroker, type RunningBroker } from "../../../src/broker/start-broker.js";
+import { BROKER_AUDIENCE } from "../../../src/github/broker-token-provider.js";
+import { REGISTRY_PATH } from "../../../src/registry/registry-types.js";
+import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../../../src/runtime/app-repository.js";
+import { installHost } from "../../../src/runtime/install-host.js";
+import { startTestGitHub, type EmulatorStats, type TestGitHub } from "../../support/local-github.js";
+
+const run = promisify(execFile);
+export const ROOT = join(import.meta.dirname, "..", "..", "..");
+export const RELEASE = "v0.1.0";
+export const INFRA = "automated-assistant-systems/task-assistant-infra";
+export const HOST = "acme/widgets";
+export const PAUSED = "acme/paused";
+export const TELEMETRY = "acme/task-assistant-telemetry";
+const [OPERATOR] = APP_REPOSITORY.split("/");
+/** A person's token for reading and labelling issues as the maintainer does. */
+export const MAINTAINER_TOKEN = "ghp_alice_maintainer_token_0001";
+/** The token jobs get as GITHUB_TOKEN: a reader of public repositories, nothing more. */
+const JOB_TOKEN = "ghp_actions_job_token_0000000001";
+
+/**
+ * Build inputs of `npm ci` (with this project's `prepare` build): the runner's setup-node reuses the
+ * worktree's node_modules and dist for a checkout only when all of them are byte-identical.
+ */
+export const BUILD_INPUTS = [
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "src",
+  "schemas",
+  "templates",
+];
+
+const entry = (state: "enabled" | "disabled") => ({
+  state,
+  context: "sandbox",
+  process: "infra-cli",
+  reason: "acceptance through the workflows",
+});
+
+export const REGISTRY = {
+  schema_version: "2.0",
+  generated_at: "2026-11-21T00:00:00Z",
+  orgs: {
+    acme: {
+      telemetry_repo: TELEMETRY,
+      repos: { widgets: entry("enabled"), paused: entry("disabled") },
+    },
+  },
+};
+
+export interface ActionsWorld {
+  github: TestGitHub;
+  broker: RunningBroker;
+  /** The broker's log lines (JSON), in order. */
+  brokerLog: Array<Record<string, unknown>>;
+  /** The commit tagged as the release, and a later commit of the app repository that is not released. */
+  released: string;
+  unreleased: string;
+  /** Runs the host's installed dispatcher workflow for an event, as GitHub would start it. */
+  start(
+    host: string,
+    event: string,
+    payload: Record<string, unknown>,
+    overrides?: Partial<RunWorkflowOptions>,
+  ): Promise<WorkflowRunHandle>;
+  dispatch(
+    host: string,
+    event: string,
+    payload: Record<string, unknown>,
+    overrides?: Partial<RunWorkflowOptions>,
+  ): Promise<RunResult>;
+  /** Installs the dispatcher into a host repository pinned to `ref`, with `edit` applied to its text. */
+  installAt(host: string, ref: string, edit?: (text: string) => string): Promise<void>;
+  /** Rewrites the host's installed dispatcher as its maintainers could (a commit to main). */
+  forgeDispatcher(host: string, edit: (text: string) => string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A local GitHub with this project's app repository (the worktree's files, its release tagged), the
+ * operator's infra repository and registry, acme's host and telemetry repositories and the App; the
+ * real token broker in front of it; the dispatcher installed into acme/widgets by `installHost`.
+ */
+export async function startActionsWorld(): Promise<ActionsWorld> {
+  const github = await startTestGitHub({
+    users: [{ login: "operator" }, { login: "alice" }, { login: "actions-runner" }],
+    orgs: [
+      { login: OPERATOR, members: [{ login: "operator", role: "admin" }] },
+      { login: "acme", members: [{ login: "alice", role: "admin" }] },
+    ],
+    repos: [
+      { name: APP_REPOSITORY, private: false, files: { "README.md": "app\n" } },
+      {
+        name: INFRA,
+        private: true,
+        files: { [REGISTRY_PATH]: `${JSON.stringify(REGISTRY, null, 2)}\n` },
+      },
+      ...[HOST, PAUSED].map((name) => ({
+        name,
+        private: true,
+        files: { "README.md": "host\n" },
+        labels: [
+          { name: "phase-1", color: "0E8A16", description: "Phase 1" },
+          { name: "phase-2", color: "1D76DB", description: "Phase 2" },
+        ],
+        milestones: [{ title: "Phase 1 – Planning" }, { title: "Phase 2 – Build" }],
+      })),
+      { name: TELEMETRY, private: true, files: { "README.md": "telemetry\n" } },
+    ],
+    apps: [
+      {
+        slug: "task-assistant",
+        owner: OPERATOR,
+        permissions: { issues: "write", contents: "write", metadata: "read" },
+      },
+    ],
+    installations: [
+      { app: "task-assistant", account: OPERATOR, repository_selection: "all" },
+      { app: "task-assistant", account: "acme", repository_selection: "all" },
+    ],
+    tokens: [
+      { token: MAINTAINER_TOKEN, user: "alice" },
+      { token: JOB_TOKEN, user: "actions-runner" },
+    ],
+  });
+  const app = github.seeded!.apps[0] as unknown as { id: number; private_key: string };
+  const brokerLog: Array<Record<string, unknown>> = [];
+  const broker = await startBroker({
+    apiUrl: github.url,
+    appId: String(app.id),
+    privateKey: app.private_key,
+    issuer: github.oidcIssuer,
+    audience: BROKER_AUDIENCE,
+    appRepository: APP_REPOSITORY,
+    infraRepository: INFRA,
+    allowedEvents: ["issues", "push", "pull_request", "schedule", "workflow_dispatch"],
+    allowSelfHosted: false,
+    skewSeconds: 60,
+    maxTokenBytes: 8 * 1024,
+    log: (line) => brokerLog.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  const work = await mkdtemp(join(tmpdir(), "actions-world-"));
+  const { released, unreleased } = await publishRelease(github, join(work, "release"));
+  const admin = github.client();
+
+  const installAt = async (host: string, ref: string, edit?: (text: string) => string) => {
+    const templates = join(work, `templates-${ref}`);
+    await run("cp", ["-r", join(ROOT, "templates", "host"), templates]);
+    if (edit !== undefined) {
+      const path = join(templates, "task-assistant-dispatch.yml");
+      const { writeFile } = await import("node:fs/promises");
+      await writeFile(path, edit(await readFile(path, "utf8")));
+    }
+    await installHost(admin, {
+      repo: host,
+      ref,
+      runtime_mode: /^v\d/.test(ref) ? "marketplace" : "development",
+      dry_run: false,
+      templates_dir: templates,
+    });
+    await rm(templates, { recursive: true, force: true });
+  };
+  await installAt(HOST, RELEASE);
+  await installAt(PAUSED, RELEASE);
+
+  let runId = 7000;
+  const home = join(work, "home");
+  const start = async (
+    host: string,
+    event: string,
+    payload: Record<string, unknown>,
+    overrides: Partial<RunWorkflowOptions> = {},
+  ): Promise<WorkflowRunHandle> => {
+    const [owner, name] = host.split("/");
+    const repo = (await admin.rest.repos.get({ owner, repo: name })).data;
+    const head = (await admin.rest.repos.getBranch({ owner, repo: name, branch: repo.default_branch })).data;
+    runId += 1;
+    return startWorkflowRun({
+      // One reader per run: GitHub resolves each `uses:` ref once, when the run starts.
+      files: gitWorkflowFiles({
+        gitUrl: github.gitUrl,
+        token: github.adminToken,
+        cacheDir: join(work, "workflow-cache"),
+      }),
+      repository: { fullName: host, id: repo.id, ownerId: repo.owner.id, visibility: "private" },
+      workflowPath: DISPATCH_WORKFLOW_PATH,
+      event: { name: event, payload: { repository: { full_name: host }, ...payload } },
+      ref: `refs/heads/${repo.default_branch}`,
+      sha: head.commit.sha,
+      actor: { login: "alice", id: 2 },
+      github: { gitUrl: github.gitUrl, apiUrl: github.url, serverUrl: github.url, token: JOB_TOKEN },
+      runId,
+      workRoot: join(work, "runs"),
+      killGraceMs: 2_000,
+      cleanupTimeoutMs: 30_000,
+      requestIdToken: localGitHubIdToken({ baseUrl: github.url, adminToken: github.adminToken }),
+      preparedInstall: { directory: ROOT, inputs: BUILD_INPUTS, outputs: ["node_modules", "dist"] },
+      // The release names its broker in package.json; the checkout's dist is linked to this
+      // worktree's build (see npm-install-shim), so the runner machine supplies the same URL.
+      baseEnv: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: home,
+        LANG: "C.UTF-8",
+        TA_TOKEN_BROKER_URL: broker.url,
+      },
+      ...overrides,
+    });
+  };
+  return {
+    github,
+    broker,
+    brokerLog,
+    released,
+    unreleased,
+    start,
+    dispatch: async (...args) => (await start(...args)).result,
+    installAt,
+    forgeDispatcher: async (host, edit) => {
+      const [owner, name] = host.split("/");
+      const { data } = await admin.rest.repos.getContent({ owner, repo: name, path: DISPATCH_WORKFLOW_PATH });
+      const file = data as { content: string; sha: string };
+      const text = Buffer.from(file.content, "base64").toString("utf8");
+      const forged = edit(text);
+      if (forged === text) throw new Error("the forgery changed nothing in the dispatcher");
+      await admin.rest.repos.createOrUpdateFileContents({
+        owner,
+        repo: name,
+        path: DISPATCH_WORKFLOW_PATH,
+        message: "Edit the dispatcher",
+        content: Buffer.from(forged).toString("base64"),
+        sha: file.sha,
+      });
+    },
+    stop: async () => {
+      await broker.stop();
+      await github.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Publishes the worktree as it is (tracked and untracked files, .gitignore respected) to the local
+ * GitHub's app repository: a commit tagged as the release, then a later commit on main that is not
+ * released.
+ */
+async function publishRelease(
+  github: TestGitHub,
+  dir: string,
+): Promise<{ released: string; unreleased: string }> {
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${github.adminToken}`).toString("base64")}`;
+  const git = async (args: string[], env: Record<string, string> = {}) =>
+    (
+      await run("git", ["-c", `http.extraheader=${header}`, ...args], {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "release",
+          GIT_AUTHOR_EMAIL: "release@example.com",
+          GIT_COMMITTER_NAME: "release",
+          GIT_COMMITTER_EMAIL: "release@example.com",
+          ...env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      })
+    ).stdout.trim();
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(dir, { recursive: true });
+  await git(["init", "--quiet", "--bare", "."]);
+  const index = join(dir, "release-index");
+  const inWorktree = ["--git-dir", dir, "--work-tree", ROOT];
+  // .gitignore keeps an installed node_modules directory out; a linked one (a symlink) is dropped here.
+  await git([...inWorktree, "add", "-A", "--", "."], { GIT_INDEX_FILE: index });
+  await git([...inWorktree, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", "node_modules"], {
+    GIT_INDEX_FILE: index,
+  });
+  const tree = await git(["write-tree"], { GIT_INDEX_FILE: index });
+  const remote = `${github.gitUrl}/${APP_REPOSITORY}`;
+  await git(["fetch", "--quiet", remote, "main"]);
+  const base = await git(["rev-parse", "FETCH_HEAD"]);
+  const released = await git(["commit-tree", tree, "-p", base, "-m", `Release ${RELEASE}`]);
+  const unreleased = await git(["commit-tree", tree, "-p", released, "-m", "Unreleased work"]);
+  await git(["push", "--quiet", remote, `${released}:refs/tags/${RELEASE}`, `${unreleased}:refs/heads/main`]);
+  return { released, unreleased };
+}
+
+/** Opens an issue in `repo` carrying two conflicting phase labels, as the maintainer; its number. */
+export async function openTwoPhaseIssue(world: ActionsWorld, repo: string = HOST): Promise<number> {
+  const [owner, name] = repo.split("/");
+  const { data } = await world.github.client(MAINTAINER_TOKEN).rest.issues.create({
+    owner,
+    repo: name,
+    title: "Two phases",
+    labels: ["phase-1", "phase-2"],
+  });
+  return data.number;
+}
+
+/** The `issues.labeled` payload of the maintainer adding phase-2 to `issue`. */
+export function labeledPayload(issue: number): Record<string, unknown> {
+  return {
+    action: "labeled",
+    issue: { number: issue },
+    label: { name: "phase-2" },
+    sender: { login: "alice", type: "User" },
+  };
+}
+
+/** Every job of a run, the called workflows' jobs included, flattened. */
+export function allJobs(result: RunResult): JobResult[] {
+  const walk = (jobs: readonly JobResult[]): JobResult[] => jobs.flatMap((job) => [job, ...walk(job.jobs)]);
+  return walk(result.jobs);
+}
+
+/** `key → result` for every job of a run. */
+export function jobResults(result: RunResult): Record<string, string> {
+  return Object.fromEntries(allJobs(result).map((job) => [job.key, job.result]));
+}
+
+/** Raw record paths in the telemetry repository with the date segment replaced by `<day>`. */
+export async function recordPaths(world: ActionsWorld, telemetry = TELEMETRY): Promise<string[]> {
+  const [owner, repo] = telemetry.split("/");
+  const client = world.github.client();
+  const { data } = await client.rest.git.getTree({ owner, repo, tree_sha: "main", recursive: "true" });
+  return data.tree
+    .filter((entry) => entry.type === "blob" && entry.path?.startsWith("telemetry/v1/repos/"))
+    .map((entry) => (entry.path ?? "").replace(/\/\d{4}-\d{2}-\d{2}\//, "/<day>/"))
+    .sort();
+}
+
+/** The parts of a telemetry record the scenarios look at. */
+export interface RecordView {
+  ok: boolean;
+  correlation_id: string;
+  engine_name: string;
+  source: Record<string, string>;
+  event: { action: string; reason: string | null };
+  details: { summary: string; actions: Array<Record<string, unknown>> };
+}
+
+/** A record, parsed, by its path with `<day>` in place of the date. */
+export async function readRecord(
+  world: ActionsWorld,
+  path: string,
+  telemetry = TELEMETRY,
+): Promise<RecordView> {
+  const [owner, repo] = telemetry.split("/");
+  const client = world.github.client();
+  const { data } = await client.rest.git.getTree({ owner, repo, tree_sha: "main", recursive: "true" });
+  const real = data.tree.find(
+    (entry) => entry.path?.replace(/\/\d{4}-\d{2}-\d{2}\//, "/<day>/") === path,
+  )?.path;
+  if (real === undefined) throw new Error(`no record ${path} in ${telemetry}`);
+  const file = await client.rest.repos.getContent({ owner, repo, path: real });
+  return JSON.parse(
+    Buffer.from((file.data as { content: string }).content, "base64").toString("utf8"),
+  ) as RecordView;
+}
+
+/** Installation tokens the broker mints: not writes to any repository. */
+export const TOKEN_ROUTE = "/app/installations/{installation_id}/access_tokens";
+
+/** Writes (non-GET requests but token mints, and git pushes) the local GitHub counted, as `route status ×n`. */
+export function writesIn(stats: EmulatorStats): string[] {
+  const writes = stats.requests
+    .filter((request) => !["GET", "HEAD"].includes(request.method) && request.route !== TOKEN_ROUTE)
+    .map((request) => `${request.method} ${request.route} ${request.status} ×${request.count}`);
+  if (stats.git.receive_pack > 0) writes.push(`git push ×${stats.git.receive_pack}`);
+  return writes.sort();
+}

@@ -2,6 +2,7 @@ import type { GitHub } from "../github/octokit.js";
 import { emitRecord, type EmitOptions } from "../telemetry/emit-engine.js";
 import { recordPathOf, type TelemetryRecord } from "../telemetry/envelope.js";
 import { findRunDate } from "../telemetry/find-run-date.js";
+import { planEmit } from "../telemetry/plan-emit.js";
 import { recordPath } from "../telemetry/record-path.js";
 
 /** The result of handing one record to the writer. */
@@ -37,6 +38,8 @@ export function emitRecordWriter(
 ): RecordWriter {
   return {
     async write(github, telemetryRepo, record, runDate) {
+      // Refusals come before any request, the run-date lookup included.
+      if (runDate === undefined) planEmit({ telemetry_repo: telemetryRepo, record });
       const run_date =
         runDate ??
         (await findRunDate(github, telemetryRepo, record, {

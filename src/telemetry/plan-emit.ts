@@ -67,11 +67,14 @@ export function planEmit(input: {
   if (
     problems.length === 0 &&
     input.run_date !== undefined &&
-    !isRunDateOf(input.run_date, record.generated_at)
+    !isRunDateOf(input.run_date, record.generated_at, record.engine_name)
   ) {
     problems.push({
       path: "/run_date",
-      message: `the run date ${JSON.stringify(input.run_date)} is neither the UTC date of generated_at (${utcDateOf(record.generated_at)}) nor the day before it`,
+      message:
+        record.engine_name === "preflight"
+          ? `the run date ${JSON.stringify(input.run_date)} is not the UTC date of preflight's generated_at (${utcDateOf(record.generated_at)})`
+          : `the run date ${JSON.stringify(input.run_date)} is neither the UTC date of generated_at (${utcDateOf(record.generated_at)}) nor the day before it`,
       hint: "a run's directory is dated by its preflight record, which comes at most one midnight before the engines'",
     });
   }

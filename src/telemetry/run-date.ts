@@ -15,8 +15,11 @@ export function previousUtcDate(date: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** Whether `date` may be the run date of a record generated at `generatedAt`. */
-export function isRunDateOf(date: string, generatedAt: string): boolean {
+/**
+ * Whether `date` may be the run date of a record generated at `generatedAt` by `engineName`: its
+ * own UTC date or the day before, and only its own for preflight, which starts the run.
+ */
+export function isRunDateOf(date: string, generatedAt: string, engineName?: string): boolean {
   const own = utcDateOf(generatedAt);
-  return date === own || date === previousUtcDate(own);
+  return date === own || (engineName !== "preflight" && date === previousUtcDate(own));
 }

@@ -171,9 +171,16 @@ export function writeFailed(
   );
 }
 
-/** `600000` → `10 min`, `90000` → `90 s`, `250` → `250 ms`: durations as people read them. */
+/**
+ * Durations as people read them: `250` → `250 ms`, `1530` → `1.5 s`, `90000` → `1 min 30 s`,
+ * `600000` → `10 min`. Pure.
+ */
 export function formatDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 1_000 && ms % 1_000 === 0) return `${ms / 1_000} s`;
-  return `${ms} ms`;
+  const whole = Math.max(0, Math.round(ms));
+  if (whole < 1_000) return `${whole} ms`;
+  if (whole < 60_000) return `${Number((whole / 1_000).toFixed(1))} s`;
+  let minutes = Math.floor(whole / 60_000);
+  let seconds = Math.round((whole % 60_000) / 1_000);
+  if (seconds === 60) [minutes, seconds] = [minutes + 1, 0];
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
 }

@@ -65,10 +65,12 @@ Example:
 
 Checks a telemetry repository, from a checkout (DIR, its top directory) or through the API:
 each record against envelope v1; file name = <engine_name>.json = event.category; correlation
-directory = correlation_id; date directory = UTC date of generated_at; <owner>-<repo> directory =
-entity; ok, event.action and a non-null reason agree; no owner+repo object and no top-level event
-in details; canonical bytes; and no unexpected files or directories (.keep included).
-Each problem is printed with its file.
+directory = correlation_id; date directory = the run's date (preflight's: the UTC date of
+generated_at for a preflight record, that date or the day before for any other), and all records
+of one run in one date directory; <owner>-<repo> directory = entity; ok, event.action and a
+non-null reason agree; no owner+repo object and no top-level event in details; canonical bytes;
+and no unexpected files or directories (.keep included). Each problem is printed with its file.
+A DIR that holds no telemetry/v1/ directory is not a telemetry checkout: refused (exit 2).
 
 ${ENDPOINT}
 ${EXIT_CODES}

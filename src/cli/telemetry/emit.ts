@@ -5,6 +5,7 @@ import { checkEngineResult } from "../../telemetry/check-record.js";
 import { buildEnvelope, serializeRecord, type TelemetrySource } from "../../telemetry/envelope.js";
 import { emitRecord } from "../../telemetry/emit-engine.js";
 import { findRunDate } from "../../telemetry/find-run-date.js";
+import { planEmit } from "../../telemetry/plan-emit.js";
 import { parseDeadline } from "../../telemetry/parse-deadline.js";
 import { isValidCorrelationId, isValidEngineName, recordPath } from "../../telemetry/record-path.js";
 import { keepUnwrittenRecord } from "../../telemetry/unwritten-record.js";
@@ -73,8 +74,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     details: outcome.details,
   });
 
-  const github = await telemetryGitHub(io.env, io.signal);
   const telemetryName = `${telemetryRepo.owner}/${telemetryRepo.repo}`;
+  // Refusals (another org's telemetry repository, the monitored repository itself, an invalid
+  // record) come before any request, the run-date lookup included.
+  planEmit({ telemetry_repo: telemetryName, record });
+  const github = await telemetryGitHub(io.env, io.signal);
   const started = Date.now();
   // The run's directory: preflight's day (no request for preflight itself), else one lookup.
   const runDate = await findRunDate(github, telemetryName, record, {

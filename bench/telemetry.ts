@@ -1,33 +1,39 @@
 /**
  * emit-engine benchmark (`npm run bench:telemetry`), against the local GitHub, side by side in one
- * run with a baseline that writes as the prior implementation did: a `.keep` PUT (errors ignored),
- * then the record PUT, retried on 409 after a fixed 1 s, at most 5 attempts.
+ * run with a baseline that writes as the prior implementation did (`bench/prior-writer.ts`): a
+ * `.keep` PUT (errors ignored), then the record PUT, retried on 409 after a fixed 1 s, at most 5
+ * attempts.
  *
  *   1. requests per record, uncontended (target: ours ≤ 1.0; baseline 2.0);
- *   2. 8 concurrent writers in one process, 400 records: records/s (target ≥ 3× the baseline)
- *      and records lost (target 0 for ours; the baseline's count is reported);
- *   3. for information: 8 writers that share nothing (one client each, as 8 separate runners),
- *      where only backoff separates them.
+ *   2. 8 concurrent writers in one process sharing one client, 400 records: records/s and lost;
+ *   3. independent writers, each a separate OS process with its own client (as engine jobs on
+ *      separate runners), 16 and 64 of them, 400 records, with 30% 409 and 5% 503 injected on the
+ *      contents PUT: lost and duplicated (target 0/0 for ours), records/s against the baseline
+ *      (target ≥ 3×) and the median requests per record.
  *
- * Lost = not stored at the end, counted by reading the telemetry tree back through the API. The
- * server's content-creation limit (80/min, as GitHub's) is raised for every writer alike, so that
- * the figures measure the writers rather than a quota that would queue them all the same.
+ * `npm run bench:telemetry -- --part 3` runs one part only.
+ *
+ * Lost = not stored at the end; duplicated = a (correlation id, engine) stored more than once;
+ * both counted by reading the telemetry tree back through the API. Throughput counts the write
+ * phase only: the processes start, load and report ready before the clock starts. The server's
+ * content-creation limit (80/min, as GitHub's) is raised for every writer alike, so that the
+ * figures measure the writers rather than a quota that would queue them all the same.
  */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { startLocalGitHub } from "../src/emulator/start-local-github.js";
 import { createGitHub, type GitHub } from "../src/github/octokit.js";
 import type { EngineResult } from "../src/runtime/engine.js";
-import {
-  buildEnvelope,
-  recordPathOf,
-  serializeRecord,
-  type TelemetryRecord,
-} from "../src/telemetry/envelope.js";
+import { buildEnvelope, serializeRecord, type TelemetryRecord } from "../src/telemetry/envelope.js";
 import { emitRecord } from "../src/telemetry/emit-engine.js";
 import { readRecordsFromApi } from "../src/telemetry/read-records-api.js";
+import { priorWrite } from "./prior-writer.js";
 
 const OWNER = "acme";
 const TELEMETRY = "telemetry";
 const WRITERS = 8;
+const PROCESS_WRITERS = [16, 64];
+const CONTENTS_PUT = "PUT /repos/{owner}/{repo}/contents/{path}";
 const RECORDS = 400;
 const UNCONTENDED = 20;
 const ENGINES = ["preflight", "validate", "materialize", "enforce", "self-test"] as const;
@@ -71,30 +77,7 @@ const ours: Writer = async (github, record) => {
   }
 };
 
-/** The prior implementation's writer, as `reference/prior-implementation.md` §5.3 describes it. */
-const baseline: Writer = async (github, record) => {
-  const path = recordPathOf(record);
-  const put = (file: string, text: string) =>
-    github.rest.repos.createOrUpdateFileContents({
-      owner: OWNER,
-      repo: TELEMETRY,
-      path: file,
-      message: "telemetry",
-      content: Buffer.from(text).toString("base64"),
-      request: { retries: 0 },
-    });
-  await put(`${path.slice(0, path.lastIndexOf("/"))}/.keep`, "").catch(() => undefined);
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    try {
-      await put(path, serializeRecord(record));
-      return true;
-    } catch (error) {
-      if ((error as { status?: number }).status !== 409 || attempt === 5) return false;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
-  return false;
-};
+const baseline: Writer = (github, record) => priorWrite(github, `${OWNER}/${TELEMETRY}`, record);
 
 const server = await startLocalGitHub({
   seed: {
@@ -102,29 +85,120 @@ const server = await startLocalGitHub({
     orgs: [{ login: OWNER, members: [{ login: "bench", role: "admin" }] }],
     repos: [{ name: `${OWNER}/${TELEMETRY}` }],
     tokens: [{ user: "bench" }],
-    limits: { content_creation_per_minute: 1_000_000, content_creation_per_hour: 1_000_000 },
+    limits: {
+      primary_per_hour: 1_000_000,
+      content_creation_per_minute: 1_000_000,
+      content_creation_per_hour: 1_000_000,
+    },
   },
 });
 const token = server.seeded!.tokens[0].token;
 const client = () => createGitHub({ baseUrl: server.url, auth: token });
-const admin = async (method: string, path: string) => {
+const admin = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${server.url}/_emulator/${path}`, {
     method,
-    headers: { authorization: `token ${server.adminToken}` },
+    headers: { authorization: `token ${server.adminToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return (await response.json()) as { total: number; by_route: Record<string, Record<string, number>> };
+  const text = await response.text();
+  return (text === "" ? {} : JSON.parse(text)) as {
+    total: number;
+    by_route: Record<string, Record<string, number>>;
+  };
 };
 
 async function storedCount(target: string): Promise<number> {
-  let count = 0;
+  return (await storedRecords(target)).stored;
+}
+
+/** Records stored for `target`, and how many (correlation id, engine) pairs are stored twice or more. */
+async function storedRecords(target: string): Promise<{ stored: number; duplicated: number }> {
+  const seen = new Map<string, number>();
   for await (const entry of readRecordsFromApi(
     client(),
     { repo: `${OWNER}/${TELEMETRY}` },
     { target: { owner: OWNER, repo: target } },
   )) {
-    if (entry.kind === "record") count += 1;
+    if (entry.kind !== "record") continue;
+    const key = `${entry.record.correlation_id}/${entry.record.engine_name}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
   }
-  return count;
+  const counts = [...seen.values()];
+  return {
+    stored: counts.filter((count) => count >= 1).length,
+    duplicated: counts.reduce((sum, count) => sum + count - 1, 0),
+  };
+}
+
+interface WriterReport {
+  stored: number;
+  failed: number;
+  requests: number[];
+}
+
+/**
+ * Independent writers as separate OS processes: each gets every `writers`-th record, starts, says
+ * ready, and on the signal writes its records in turn with its own client.
+ */
+async function independent(mode: "ours" | "baseline", target: string, writers: number) {
+  const batch = records(target, RECORDS).map((record) => serializeRecord(record));
+  const children = Array.from({ length: writers }, (_, index) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", new URL("./telemetry-writer.ts", import.meta.url).pathname],
+      {
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    child.stdin.write(
+      `${JSON.stringify({
+        url: server.url,
+        token,
+        telemetry_repo: `${OWNER}/${TELEMETRY}`,
+        mode,
+        records: batch.filter((_, at) => at % writers === index),
+      })}\n`,
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    return { child, lines, exited, errors: () => errors };
+  });
+  for (const { lines } of children) {
+    const line = await lines.next();
+    if (line.value !== "ready") throw new Error("a writer process did not start");
+  }
+  await admin("POST", "stats/reset");
+  await admin("POST", "faults", [
+    { route: CONTENTS_PUT, status: 409, probability: 0.3 },
+    { route: CONTENTS_PUT, status: 503, probability: 0.05 },
+  ]);
+  const started = performance.now();
+  for (const { child } of children) child.stdin.write("go\n");
+  const reports: WriterReport[] = [];
+  for (const { lines, exited, errors, child } of children) {
+    const line = await lines.next();
+    child.stdin.end();
+    await exited;
+    if (typeof line.value !== "string") throw new Error(`a writer process failed: ${errors()}`);
+    reports.push(JSON.parse(line.value) as WriterReport);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await admin("DELETE", "faults");
+  const stats = await admin("GET", "stats");
+  const { stored, duplicated } = await storedRecords(target);
+  const perRecord = reports.flatMap((report) => report.requests).sort((a, b) => a - b);
+  return {
+    seconds,
+    stored,
+    lost: RECORDS - stored,
+    duplicated,
+    perSecond: stored / seconds,
+    requests: stats.total,
+    median: perRecord[Math.floor(perRecord.length / 2)],
+    faults: stats.by_route[CONTENTS_PUT] ?? {},
+  };
 }
 
 async function uncontended(writer: Writer, target: string): Promise<number> {
@@ -155,36 +229,55 @@ async function contended(writer: Writer, target: string, shared: boolean) {
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const partFlag = process.argv.indexOf("--part");
+const only = partFlag === -1 ? undefined : Number(process.argv[partFlag + 1]);
+const part = (n: number) => only === undefined || only === n;
 
 try {
   console.log(`emit-engine benchmark against the local GitHub (${server.url})\n`);
 
-  const baseRequests = await uncontended(baseline, "uncontended-baseline");
-  const ourRequests = await uncontended(ours, "uncontended-ours");
-  console.log(`1. requests per record, uncontended (${UNCONTENDED} records, one writer)`);
-  console.log(
-    `   baseline ${fixed(baseRequests)}   ours ${fixed(ourRequests)}   ratio ${fixed(ourRequests / baseRequests)} (target ours ≤ 1.00)\n`,
-  );
+  if (part(1)) {
+    const baseRequests = await uncontended(baseline, "uncontended-baseline");
+    const ourRequests = await uncontended(ours, "uncontended-ours");
+    console.log(`1. requests per record, uncontended (${UNCONTENDED} records, one writer)`);
+    console.log(
+      `   baseline ${fixed(baseRequests)}   ours ${fixed(ourRequests)}   ratio ${fixed(ourRequests / baseRequests)} (target ours ≤ 1.00)\n`,
+    );
+  }
 
-  console.log(`2. ${WRITERS} concurrent writers in one process, ${RECORDS} records`);
-  const base = await contended(baseline, "contended-baseline", true);
-  console.log(
-    `   baseline ${fixed(base.perSecond)} records/s  (${base.stored} stored, ${base.lost} lost, ${fixed(base.seconds, 1)} s, ${fixed(base.requests / RECORDS)} requests/record)`,
-  );
-  const mine = await contended(ours, "contended-ours", true);
-  console.log(
-    `   ours     ${fixed(mine.perSecond)} records/s  (${mine.stored} stored, ${mine.lost} lost, ${fixed(mine.seconds, 1)} s, ${fixed(mine.requests / RECORDS)} requests/record)`,
-  );
-  console.log(
-    `   ratio    ${fixed(mine.perSecond / base.perSecond)}× (target ≥ 3×; ours lost ${mine.lost}, target 0)\n`,
-  );
+  if (part(2)) {
+    console.log(`2. ${WRITERS} concurrent writers in one process, ${RECORDS} records`);
+    const base = await contended(baseline, "contended-baseline", true);
+    console.log(
+      `   baseline ${fixed(base.perSecond)} records/s  (${base.stored} stored, ${base.lost} lost, ${fixed(base.seconds, 1)} s, ${fixed(base.requests / RECORDS)} requests/record)`,
+    );
+    const mine = await contended(ours, "contended-ours", true);
+    console.log(
+      `   ours     ${fixed(mine.perSecond)} records/s  (${mine.stored} stored, ${mine.lost} lost, ${fixed(mine.seconds, 1)} s, ${fixed(mine.requests / RECORDS)} requests/record)`,
+    );
+    console.log(
+      `   ratio    ${fixed(mine.perSecond / base.perSecond)}× (target ≥ 3×; ours lost ${mine.lost}, target 0)\n`,
+    );
+  }
 
-  console.log(`3. for information: ${WRITERS} writers sharing nothing (one client each), ${RECORDS} records`);
-  const apart = await contended(ours, "independent-ours", false);
-  console.log(
-    `   ours     ${fixed(apart.perSecond)} records/s  (${apart.stored} stored, ${apart.lost} lost, ${fixed(apart.seconds, 1)} s, ${fixed(apart.requests / RECORDS)} requests/record)`,
-  );
-  console.log(`   ratio to the baseline above ${fixed(apart.perSecond / base.perSecond)}×`);
+  for (const writers of part(3) ? PROCESS_WRITERS : []) {
+    console.log(
+      `3. ${writers} independent writers (separate OS processes, one client each), ${RECORDS} records, 30% 409 + 5% 503 injected`,
+    );
+    const prior = await independent("baseline", `processes-${writers}-baseline`, writers);
+    const now = await independent("ours", `processes-${writers}-ours`, writers);
+    for (const [name, figures] of [
+      ["baseline", prior],
+      ["ours    ", now],
+    ] as const) {
+      console.log(
+        `   ${name} ${fixed(figures.perSecond)} records/s  (${figures.stored} stored, ${figures.lost} lost, ${figures.duplicated} duplicated, ${fixed(figures.seconds, 1)} s, median ${figures.median} requests/record, mean ${fixed(figures.requests / RECORDS)}; PUT answers ${JSON.stringify(figures.faults)})`,
+      );
+    }
+    console.log(
+      `   ratio    ${fixed(now.perSecond / prior.perSecond)}× (target ≥ 3×; ours lost ${now.lost} and duplicated ${now.duplicated}, target 0/0)\n`,
+    );
+  }
 } finally {
   await server.stop();
 }

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
+import { RECORDS_ROOT } from "../telemetry/record-path.js";
 import type { Clock } from "../util/clock.js";
 import { buildDashboards, type DashboardBuild } from "./build-dashboards.js";
 import { DASHBOARDS_ROOT, STATE_FILE } from "./dashboard-files.js";
@@ -32,6 +33,13 @@ export interface BuildAndPublishOptions {
   env?: NodeJS.ProcessEnv;
   /** Retry waits for publishing; injected by tests. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Refuse (`UsageError`, nothing written or published) a repository whose default branch has no
+   * `telemetry/v1/repos/` tree: it is not a telemetry repository (a monitored repository named by
+   * mistake). Off when the registry has already confirmed the repository (the fanout), so a newly
+   * registered org without records still gets its dashboards.
+   */
+  requireRecordsTree?: boolean;
 }
 
 export interface BuildReport {
@@ -59,6 +67,14 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
   const dir = options.checkoutDir ?? (await mkdtemp(join(tmpdir(), "task-assistant-dashboards-")));
   try {
     const checkout = await syncCheckout({ dir, remoteUrl, token: options.token, env: options.env });
+    if (options.requireRecordsTree && !(await isDirectory(join(dir, RECORDS_ROOT)))) {
+      throw new UsageError(
+        `${options.telemetryRepo} has no ${RECORDS_ROOT}/ tree at ${checkout.head.slice(0, 12)}: it is not a telemetry repository; nothing was published`,
+        {
+          hint: "name the org's telemetry repository (the registry's telemetry_repo), or pass --registry/--infra-repo to confirm a telemetry repository that has no records yet",
+        },
+      );
+    }
     const stateFile =
       options.outDir === undefined
         ? join(dir, DASHBOARDS_ROOT, STATE_FILE)
@@ -106,6 +122,10 @@ function commitMessage(build: DashboardBuild, head: string): string {
     ...(build.fallback ? [`Full rebuild because ${build.fallback}.`] : []),
     "",
   ].join("\n");
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {

@@ -122,16 +122,23 @@ describe("the dashboard reducer", () => {
     expect(repos[0].summary).toContain("3 days without telemetry");
   });
 
-  it("counts runs whose preflight record is missing as partial, and a run spanning midnight once", () => {
+  it("counts runs whose preflight record is missing as partial, and a run spanning midnight once, on its run date", () => {
     const { repos } = reduce([
       { engine: "enforce", cid: "orphan-1" },
       { engine: "preflight", cid: "late-1", at: "2026-11-20T23:59:59.900Z" },
-      { engine: "enforce", cid: "late-1", at: "2026-11-21T00:00:00.100Z" },
+      { engine: "enforce", cid: "late-1", at: "2026-11-21T00:00:00.100Z", runDate: "2026-11-20" },
       { engine: "dashboard", cid: "fanout-1" },
     ]).result(RESULT);
     expect(repos[0].metrics.runs).toBe(3);
     expect(repos[0].metrics.partial_runs).toBe(1);
-    expect(repos[0].days.map((day) => day.runs)).toEqual([1, 3]);
+    expect(repos[0].days.map((day) => [day.day, day.runs])).toEqual([
+      ["2026-11-20", 1],
+      ["2026-11-21", 2],
+    ]);
+    expect(repos[0].days[0].engines).toEqual({
+      enforce: { success: 1, failure: 0 },
+      preflight: { success: 1, failure: 0 },
+    });
   });
 
   it("turns enforce actions into labels pruned and milestones set per day", () => {

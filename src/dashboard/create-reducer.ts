@@ -118,7 +118,6 @@ export function createReducer(options: ReducerOptions, resume?: ReducerState): D
     let dayRuns = repo.runs.get(date);
     if (dayRuns === undefined) repo.runs.set(date, (dayRuns = new Map<string, number>()));
     dayRuns.set(cid, (dayRuns.get(cid) ?? 0) | bit);
-    repo.runMasks.set(cid, (repo.runMasks.get(cid) ?? 0) | bit);
 
     const outcome = day.engines[engine] ?? (day.engines[engine] = [0, 0]);
     outcome[record.ok ? 0 : 1] += 1;
@@ -284,7 +283,6 @@ function serializeRepo(repo: RepoState): SerializedRepoState {
 /** Takes ownership of freshly parsed state (no copy: nothing else holds it). */
 function deserializeRepo(serialized: SerializedRepoState): RepoState {
   const runs = new Map<string, Map<string, number>>();
-  const runMasks = new Map<string, number>();
   for (const [day, packed] of serialized.runs) {
     const dayRuns = new Map<string, number>();
     runs.set(day, dayRuns);
@@ -294,12 +292,10 @@ function deserializeRepo(serialized: SerializedRepoState): RepoState {
       const cid = item.slice(0, equals);
       const mask = Number(item.slice(equals + 1));
       dayRuns.set(cid, mask);
-      runMasks.set(cid, (runMasks.get(cid) ?? 0) | mask);
     }
   }
   return {
     runs,
-    runMasks,
     days: new Map(serialized.days),
     engines: new Map(serialized.engines),
     reasons: new Map(serialized.reasons),

@@ -37,10 +37,11 @@ export interface RefState {
 
 /** One repository's accumulated telemetry, in memory (maps keyed by data are `Map`s, never objects). */
 export interface RepoState {
-  /** Day → correlation id → run mask of that day's records; a run spanning midnight is under both days. */
+  /**
+   * Run date → correlation id → run mask. Every record of a run is under its run's date directory
+   * (DESIGN §5.6), so each run is under exactly one day, also when it crossed midnight.
+   */
   runs: Map<string, Map<string, number>>;
-  /** Correlation id → run mask over all days (derived from `runs`, kept up to date as records arrive). */
-  runMasks: Map<string, number>;
   days: Map<string, DayState>;
   engines: Map<string, { success: number; failure: number; last: LastResult }>;
   reasons: Map<string, ReasonState>;
@@ -84,7 +85,6 @@ export const REASON_MAX = 300;
 export function emptyRepoState(): RepoState {
   return {
     runs: new Map(),
-    runMasks: new Map(),
     days: new Map(),
     engines: new Map(),
     reasons: new Map(),

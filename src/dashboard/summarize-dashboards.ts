@@ -71,9 +71,12 @@ function summarizeRepo(
     };
   }
 
-  const runMasks = state.runMasks;
+  let runCount = 0;
   let partialRuns = 0;
-  for (const mask of runMasks.values()) if (mask & RUN_ENGINE && !(mask & RUN_PREFLIGHT)) partialRuns += 1;
+  for (const dayRuns of state.runs.values()) {
+    runCount += dayRuns.size;
+    for (const mask of dayRuns.values()) if (mask & RUN_ENGINE && !(mask & RUN_PREFLIGHT)) partialRuns += 1;
+  }
 
   const engines: Record<string, EngineStats> = {};
   let success = 0;
@@ -140,9 +143,9 @@ function summarizeRepo(
   return {
     ...base,
     status,
-    summary: repoSummary({ runs: runMasks.size, records, failure, invalid, coverage }),
+    summary: repoSummary({ runs: runCount, records, failure, invalid, coverage }),
     metrics: {
-      runs: runMasks.size,
+      runs: runCount,
       records,
       invalid_records: invalid,
       partial_runs: partialRuns,

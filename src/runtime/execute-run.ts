@@ -1,4 +1,5 @@
 import type { TelemetrySource } from "../telemetry/envelope.js";
+import { parseRecordPath } from "../telemetry/record-path.js";
 import type { Clock } from "../util/clock.js";
 import type { Check, EngineName } from "./engine.js";
 import type { EngineCatalog } from "./engine-catalog.js";
@@ -111,10 +112,19 @@ export async function executeRun(plan: RunPlan, deps: RunDeps): Promise<RunRepor
     };
   }
   const telemetryRepo = preflight.telemetry_repo;
+  // Preflight's day is the run's: every engine's record goes under it, also after midnight.
+  const runDate =
+    preflight.record_path === undefined ? undefined : parseRecordPath(preflight.record_path)?.date;
   const engines: EngineOutcome[] = [];
   for (const name of plan.engines) {
     if (name === "preflight") continue;
-    engines.push(await runEngine(name, plan, telemetryRepo, { ...deps, recordClient }));
+    engines.push(
+      await runEngine(name, plan, telemetryRepo, {
+        ...deps,
+        recordClient,
+        ...(runDate === undefined ? {} : { runDate }),
+      }),
+    );
   }
   return {
     plan,

@@ -38,6 +38,11 @@ export interface EngineRunDeps {
    * `storedFailure`'s safe description, so an operator reads the rest here.
    */
   readonly warn?: (line: string) => void;
+  /**
+   * The run's date directory, preflight's day (DESIGN §5.6): the runner passes it so that every
+   * record of the run lands in one directory, even after midnight, without a request.
+   */
+  readonly runDate?: string;
 }
 
 type RunFields = Pick<
@@ -71,7 +76,7 @@ export async function writeOutcome(
   outcome: ResultOutcome,
   run: Pick<RunPlan, "target_repo" | "correlation_id" | "engine_ref">,
   telemetryRepo: string,
-  deps: Pick<EngineRunDeps, "recordClient" | "writer" | "clock" | "source" | "version">,
+  deps: Pick<EngineRunDeps, "recordClient" | "writer" | "clock" | "source" | "version" | "runDate">,
 ): Promise<EngineOutcome> {
   let record: TelemetryRecord;
   let final = outcome;
@@ -88,7 +93,7 @@ export async function writeOutcome(
   }
   const summary = final.details.summary;
   try {
-    const written = await deps.writer.write(deps.recordClient.github, telemetryRepo, record);
+    const written = await deps.writer.write(deps.recordClient.github, telemetryRepo, record, deps.runDate);
     return { engine: name, ok: final.ok, summary, record_path: written.path, record: written.outcome };
   } catch (error) {
     return {

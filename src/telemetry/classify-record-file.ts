@@ -3,6 +3,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { checkRecord } from "./check-record.js";
 import { utcDateOf, type TelemetryRecord } from "./envelope.js";
 import { parseRecordPath, repoDirectoryName } from "./record-path.js";
+import { isRunDateOf } from "./run-date.js";
 
 /** One file found under `telemetry/v1/repos/`, as readers yield it. */
 export type RecordEntry =
@@ -16,8 +17,10 @@ export type RecordEntry =
 /**
  * Classifies the content of a record file at `path` (a path already shaped like a record path):
  * valid JSON, canonical bytes, envelope v1, and a location that agrees with the content — file
- * name = `engine_name`, correlation directory = `correlation_id`, date directory = UTC date of
- * `generated_at`, `<owner>-<repo>` directory = `entity`. Every problem carries `file: path`. Pure.
+ * name = `engine_name`, correlation directory = `correlation_id`, date directory = the run's date
+ * (preflight's: the UTC date of `generated_at` for a preflight record, that date or the day before
+ * for any other, see `run-date.ts`), `<owner>-<repo>` directory
+ * = `entity`. Every problem carries `file: path`. Pure.
  */
 export function classifyRecordFile(path: string, bytes: string | Uint8Array): RecordEntry {
   const invalid = (problems: Problem[]): RecordEntry => ({
@@ -77,7 +80,15 @@ export function checkRecordLocation(path: string, record: TelemetryRecord): Prob
     parsed.correlation_id,
     record.correlation_id,
   );
-  expectDirectory("/generated_at", "the date directory", parsed.date, utcDateOf(record.generated_at));
+  if (record.engine_name === "preflight") {
+    // Preflight starts its run: the run's date is preflight's own.
+    expectDirectory("/generated_at", "the date directory", parsed.date, utcDateOf(record.generated_at));
+  } else if (!isRunDateOf(parsed.date, record.generated_at)) {
+    problems.push({
+      path: "/generated_at",
+      message: `the date directory is ${JSON.stringify(parsed.date)} but the record's run date can only be ${JSON.stringify(utcDateOf(record.generated_at))} (the UTC date of generated_at) or the day before it`,
+    });
+  }
   expectDirectory(
     "/entity",
     "the repository directory",

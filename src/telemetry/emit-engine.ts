@@ -11,9 +11,9 @@ export type { EmitResult } from "./write-one.js";
 /**
  * emit-engine (DESIGN §5.7): stores one telemetry record, immutably, in the org's telemetry
  * repository. Uncontended it makes exactly one request, a contents `PUT` without `sha` (which only
- * creates). A 409 or 502/503/504 is retried with exponential backoff and full jitter, within
- * `maxAttempts` such failures and `deadlineMs`; a 403/429 waits as GitHub says (within the
- * deadline). A 422 means the file exists: its bytes are compared — identical is success (re-emits
+ * creates). A 409 or 502/503/504 is retried with exponential backoff and full jitter until
+ * `deadlineMs` (ten minutes by default; contention is normal, so no small attempt count ends a
+ * write); a 403/429 waits as GitHub says (within the deadline). A 422 means the file exists: its bytes are compared — identical is success (re-emits
  * are idempotent, and so is a retry after a write that landed but whose answer was lost),
  * different is `ImmutableRecordConflict` and the stored record stays as it is.
  *
@@ -21,6 +21,10 @@ export type { EmitResult } from "./write-one.js";
  * arrive while a write is in progress are stored together in one commit through the git data API
  * (same checks, same guarantees), so one process never conflicts with itself and bursts cost one
  * commit. The backoff handles other processes. A write's deadline starts when its turn comes.
+ *
+ * The record goes under its run's date directory: `run_date` when the caller knows it (the runner
+ * passes preflight's day to every engine of the run; `findRunDate` finds it for a lone engine job),
+ * else the UTC date of `generated_at`.
  *
  * Refusals (cross-org, same repository, invalid record or path, forbidden details) happen before
  * any request. Octokit's own retries are switched off for the writes so that every retry is counted
@@ -30,7 +34,7 @@ export type { EmitResult } from "./write-one.js";
  */
 export async function emitRecord(
   github: GitHub,
-  input: { telemetry_repo: string; record: TelemetryRecord },
+  input: { telemetry_repo: string; record: TelemetryRecord; run_date?: string },
   options: EmitOptions = {},
 ): Promise<EmitResult> {
   const plan = planEmit(input);

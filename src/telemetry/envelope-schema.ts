@@ -20,7 +20,7 @@ export const TELEMETRY_ENVELOPE_SCHEMA = {
   $id: "https://task-assistant.dev/schemas/telemetry-envelope.v1.schema.json",
   title: "Task Assistant telemetry envelope v1",
   description:
-    "One immutable record per engine per run, stored at telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine_name>.json in the org's telemetry repository. details must not contain an object with both owner and repo keys at any depth, nor a top-level event key.",
+    "One immutable record per engine per run, stored at telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine_name>.json in the org's telemetry repository, where <YYYY-MM-DD> is the run's date: the UTC date of the run's preflight record, so every record of one correlation_id is in one directory (an engine record written after midnight sits under the day before its own generated_at, which stays its own). details must not contain an object with both owner and repo keys at any depth, nor a top-level event key.",
   type: "object",
   additionalProperties: false,
   required: [

@@ -3,11 +3,11 @@ import { PolicyError, ValidationError } from "../errors.js";
 import { buildEnvelope, serializeRecord, type TelemetryRecord } from "./envelope.js";
 import { encodeBase64, planEmit } from "./plan-emit.js";
 
-const aRecord = (): TelemetryRecord =>
+const aRecord = (engine = "validate"): TelemetryRecord =>
   buildEnvelope({
     generated_at: new Date("2026-11-21T22:37:56.123Z"),
     correlation_id: "9187-1",
-    engine_name: "validate",
+    engine_name: engine,
     engine_ref: "v1.4.0",
     target_repo: "acme/widgets",
     source: { runner: "local", workflow: "engine-validate", job: "validate" },
@@ -50,6 +50,37 @@ describe("planEmit", () => {
     expect(() => planEmit({ telemetry_repo: "acme/telemetry", record: sneaky })).toThrow(
       /invalid telemetry record/,
     );
+  });
+});
+
+describe("planEmit with the run's date", () => {
+  it("writes under the run date: the record's own day or, for an engine after midnight, the day before", () => {
+    const record = aRecord();
+    const dir = "telemetry/v1/repos/acme-widgets";
+    expect(planEmit({ telemetry_repo: "acme/telemetry", record, run_date: "2026-11-20" }).path).toBe(
+      `${dir}/2026-11-20/9187-1/validate.json`,
+    );
+    expect(planEmit({ telemetry_repo: "acme/telemetry", record, run_date: "2026-11-21" }).path).toBe(
+      `${dir}/2026-11-21/9187-1/validate.json`,
+    );
+    // The record keeps its own time.
+    expect(planEmit({ telemetry_repo: "acme/telemetry", record, run_date: "2026-11-20" }).text).toContain(
+      '"generated_at": "2026-11-21T22:37:56.123Z"',
+    );
+  });
+
+  it("refuses any other run date, and a preflight record anywhere but its own day", () => {
+    const record = aRecord();
+    for (const run_date of ["2026-11-19", "2026-11-22"]) {
+      expect(() => planEmit({ telemetry_repo: "acme/telemetry", record, run_date })).toThrow(ValidationError);
+    }
+    const preflight = aRecord("preflight");
+    expect(() =>
+      planEmit({ telemetry_repo: "acme/telemetry", record: preflight, run_date: "2026-11-20" }),
+    ).toThrow(ValidationError);
+    expect(
+      planEmit({ telemetry_repo: "acme/telemetry", record: preflight, run_date: "2026-11-21" }).path,
+    ).toBe("telemetry/v1/repos/acme-widgets/2026-11-21/9187-1/preflight.json");
   });
 });
 

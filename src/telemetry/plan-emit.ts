@@ -3,6 +3,7 @@ import { sameGitHubName } from "../registry/github-names.js";
 import { checkRecord } from "./check-record.js";
 import { serializeRecord, splitTargetRepo, utcDateOf, type TelemetryRecord } from "./envelope.js";
 import { isValidOwner, isValidRepoName, recordPath } from "./record-path.js";
+import { isRunDateOf } from "./run-date.js";
 
 /** Everything the writer needs to store one record, decided before any request. */
 export interface EmitPlan {
@@ -25,7 +26,15 @@ export interface EmitPlan {
  *
  * @throws PolicyError for cross-org or same-repo targets; ValidationError listing every record problem.
  */
-export function planEmit(input: { telemetry_repo: string; record: TelemetryRecord }): EmitPlan {
+export function planEmit(input: {
+  telemetry_repo: string;
+  record: TelemetryRecord;
+  /**
+   * The run's date directory (`YYYY-MM-DD`, see `run-date.ts`): preflight's day, which is the
+   * record's own day or the day before. Default: the UTC date of the record's `generated_at`.
+   */
+  run_date?: string;
+}): EmitPlan {
   const { record } = input;
   const telemetry = splitTargetRepo(input.telemetry_repo);
   if (telemetry === undefined || !isValidOwner(telemetry.owner) || !isValidRepoName(telemetry.repo)) {
@@ -55,6 +64,20 @@ export function planEmit(input: { telemetry_repo: string; record: TelemetryRecor
   }
 
   const problems = checkRecord(record);
+  if (
+    problems.length === 0 &&
+    input.run_date !== undefined &&
+    !isRunDateOf(input.run_date, record.generated_at, record.engine_name)
+  ) {
+    problems.push({
+      path: "/run_date",
+      message:
+        record.engine_name === "preflight"
+          ? `the run date ${JSON.stringify(input.run_date)} is not the UTC date of preflight's generated_at (${utcDateOf(record.generated_at)})`
+          : `the run date ${JSON.stringify(input.run_date)} is neither the UTC date of generated_at (${utcDateOf(record.generated_at)}) nor the day before it`,
+      hint: "a run's directory is dated by its preflight record, which comes at most one midnight before the engines'",
+    });
+  }
   if (problems.length > 0) {
     throw new ValidationError("refusing to emit an invalid telemetry record", problems, {
       hint: "nothing was written; fix the record (or the engine result it carries) and emit again",
@@ -66,7 +89,7 @@ export function planEmit(input: { telemetry_repo: string; record: TelemetryRecor
   const path = recordPath({
     owner: targetOwner,
     repo: targetRepo,
-    date: utcDateOf(record.generated_at),
+    date: input.run_date ?? utcDateOf(record.generated_at),
     correlation_id: record.correlation_id,
     engine_name: record.engine_name,
   });

@@ -159,4 +159,31 @@ describe("validateRecords over a checkout", () => {
     ]);
     expect(report).toMatchObject({ record_files: 7, valid_records: 0, unexpected: 6 });
   });
+
+  it("holds every record of a run to its run's date: preflight's day, which an engine may follow past midnight", async () => {
+    const before = "2026-12-05T23:59:59.900Z";
+    const after = "2026-12-06T00:00:02.300Z";
+    const run = (cid: string, engine: string, at: string, date: string) =>
+      store(
+        aRecord({ correlation_id: cid, engine_name: engine, generated_at: at }),
+        `telemetry/v1/repos/acme-widgets/${date}/${cid}/${engine}.json`,
+      );
+    // A run across midnight, in preflight's directory: valid.
+    await run("556-1", "preflight", before, "2026-12-05");
+    await run("556-1", "enforce", after, "2026-12-05");
+    // The same kind of run split over two directories: the later part is reported.
+    await run("557-1", "preflight", before, "2026-12-05");
+    await run("557-1", "enforce", after, "2026-12-06");
+    // A preflight record never sits under the day before its own, and no record two days before.
+    await run("558-1", "preflight", after, "2026-12-05");
+    await run("559-1", "enforce", after, "2026-12-04");
+
+    const report = await validateRecords(readRecordsFromDir(checkout));
+    expect(report.problems.map((problem) => `${problem.file} ${problem.path}: ${problem.message}`)).toEqual([
+      'telemetry/v1/repos/acme-widgets/2026-12-04/559-1/enforce.json /generated_at: the date directory is "2026-12-04" but the record\'s run date can only be "2026-12-06" (the UTC date of generated_at) or the day before it',
+      'telemetry/v1/repos/acme-widgets/2026-12-05/558-1/preflight.json /generated_at: the date directory is "2026-12-05" but the record says "2026-12-06"',
+      "telemetry/v1/repos/acme-widgets/2026-12-06/557-1/enforce.json /correlation_id: run 557-1 is also under 2026-12-05: all records of one run belong in one date directory",
+    ]);
+    expect(report).toMatchObject({ record_files: 6, valid_records: 3 });
+  });
 });

@@ -6,7 +6,8 @@
 export interface RetryPolicy {
   /**
    * Writes that may end in a conflict or an outage (409, 502/503/504, no answer) before giving up,
-   * the first one included. Rate-limited answers are bounded by the deadline instead.
+   * the first one included. Unbounded by default: contention on one branch is the normal case for
+   * an org's writers, so the deadline is what bounds a write, not a count of collisions.
    */
   maxAttempts: number;
   /** Total time budget from the first attempt; no wait may end after it. */
@@ -16,9 +17,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** Ten minutes: long enough for a busy org's writers to take turns on one branch. */
+export const DEFAULT_DEADLINE_MS = 600_000;
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 8,
-  deadlineMs: 300_000,
+  maxAttempts: Number.POSITIVE_INFINITY,
+  deadlineMs: DEFAULT_DEADLINE_MS,
   baseDelayMs: 100,
   maxDelayMs: 5_000,
 };

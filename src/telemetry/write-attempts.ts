@@ -31,6 +31,8 @@ export interface RetryEvent {
   status: number | undefined;
   waitMs: number;
   cause: "conflict" | "unavailable" | "rate-limited";
+  /** Time left before the deadline once this wait is over. */
+  remainingMs: number;
 }
 
 const MIN_RATE_LIMIT_WAIT_MS = 1_000;
@@ -107,16 +109,19 @@ export class WriteAttempts {
     } else {
       this.retries += 1;
       if (this.retries >= this.policy.maxAttempts) throw giveUp("attempts exhausted");
+      // The ceiling doubles with every collision this write has met (the contention it observed),
+      // up to the cap, and is drawn from in full: writers that collided spread apart.
       waitMs = backoffDelayMs(this.retries, this.policy, this.random, this.now() - startedAt);
     }
     if (this.now() + waitMs > this.deadline) {
-      throw giveUp(`the next try would pass the ${this.policy.deadlineMs} ms deadline`);
+      throw giveUp(`the next try would pass the ${formatDuration(this.policy.deadlineMs)} deadline`);
     }
     this.options.onRetry?.({
       attempt: this.attempt,
       status: failure.status,
       waitMs,
       cause: verdict.kind === "wait" ? "rate-limited" : verdict.cause,
+      remainingMs: this.deadline - this.now() - waitMs,
     });
     await this.sleep(waitMs);
   }
@@ -164,4 +169,18 @@ export function writeFailed(
     `telemetry write to ${target} failed after ${attempts} attempt${attempts === 1 ? "" : "s"} (${what}${why ? `; ${why}` : ""}): ${messageOf(failure.error)}`,
     { status: failure.status, hint, cause: failure.error },
   );
+}
+
+/**
+ * Durations as people read them: `250` → `250 ms`, `1530` → `1.5 s`, `90000` → `1 min 30 s`,
+ * `600000` → `10 min`. Pure.
+ */
+export function formatDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole < 1_000) return `${whole} ms`;
+  if (whole < 60_000) return `${Number((whole / 1_000).toFixed(1))} s`;
+  let minutes = Math.floor(whole / 60_000);
+  let seconds = Math.round((whole % 60_000) / 1_000);
+  if (seconds === 60) [minutes, seconds] = [minutes + 1, 0];
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
 }

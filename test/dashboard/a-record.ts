@@ -12,6 +12,8 @@ export interface RecordSpec {
   actions?: ReadonlyArray<Record<string, unknown> & { id: string }>;
   checks?: ReadonlyArray<{ id: string; outcome: "PASS" | "WARN" | "FAIL" }>;
   summary?: string;
+  /** The run's date directory when it is not the UTC date of `at` (a run that crossed midnight). */
+  runDate?: string;
 }
 
 /**
@@ -41,5 +43,12 @@ export function aRecord(spec: RecordSpec = {}): { path: string; record: Telemetr
       actions: [...(spec.actions ?? [])],
     },
   });
-  return { path: recordPathOf(record), record };
+  const path = recordPathOf(record);
+  return {
+    path:
+      spec.runDate === undefined
+        ? path
+        : path.replace(`/${record.generated_at.slice(0, 10)}/`, `/${spec.runDate}/`),
+    record,
+  };
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { main } from "../../src/cli/main.js";
 import { reportError } from "../../src/cli/report-error.js";
 import { captureIO } from "../../src/cli/test-io.js";
 import { emitRecord } from "../../src/telemetry/emit-engine.js";
+import { canonicalJson } from "../../src/util/canonical-json.js";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
 import { sendMalformedRequests, survivalProblems } from "../support/malformed-requests.js";
 import { aRecord } from "./a-record.js";
@@ -19,6 +20,10 @@ beforeAll(async () => {
   server = await startTestGitHub({
     orgs: [{ login: "acme" }],
     repos: [
+      // A monitored host repository: never a place for dashboards.
+      { name: "acme/tps-reports", files: { "README.md": "tps reports\n" } },
+      // A new telemetry repository without records yet.
+      { name: "acme/fresh-telemetry", files: { "README.md": "acme telemetry\n" } },
       {
         name: "acme/telemetry",
         files: {
@@ -108,6 +113,95 @@ describe("task-assistant dashboard build", () => {
     expect(cap.stderr()).toContain('error: --repo "acme" is not OWNER/REPO');
     const stats = await server.stats();
     expect([stats.total, stats.git.upload_pack]).toEqual([0, 0]);
+  });
+});
+
+describe("task-assistant dashboard build refuses what is not the org's telemetry repository", () => {
+  const registry = async (telemetryRepo: string) => {
+    const file = join(dir, `registry-${telemetryRepo.replace("/", "-")}.json`);
+    await writeFile(
+      file,
+      canonicalJson({
+        schema_version: "2.0",
+        generated_at: "2026-11-21T00:00:00Z",
+        description: "dashboard build test",
+        orgs: {
+          acme: {
+            telemetry_repo: telemetryRepo,
+            repos: {
+              widgets: { state: "enabled", context: "sandbox", process: "infra-cli", reason: "test" },
+            },
+          },
+        },
+      }),
+    );
+    return file;
+  };
+  const refused = async (args: string[]) => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    const failure = await main(["dashboard", "build", ...args], cap.io).catch((error: unknown) => error);
+    return { code: reportError(failure, cap.io), stderr: cap.stderr(), stdout: cap.stdout() };
+  };
+  const tree = async (repo: string) => {
+    const [owner, name] = repo.split("/");
+    const branch = await server.client().rest.repos.getBranch({ owner, repo: name, branch: "main" });
+    return branch.data.commit.sha;
+  };
+
+  it("refuses a repository with no telemetry/v1/repos/ tree (exit 2) and publishes nothing into it", async () => {
+    const before = await tree("acme/tps-reports");
+    await server.resetStats();
+    const outcome = await refused(["--repo", "acme/tps-reports"]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain("error: acme/tps-reports has no telemetry/v1/repos/ tree at ");
+    expect(outcome.stderr).toContain("it is not a telemetry repository; nothing was published");
+    expect(outcome.stdout).toBe("");
+    expect((await server.stats()).git.receive_pack).toBe(0);
+    expect(await tree("acme/tps-reports")).toBe(before);
+    // Nor is anything written locally.
+    const out = await refused(["--repo", "acme/tps-reports", "--out", "tps-out"]);
+    expect(out.code).toBe(2);
+    await expect(readdir(join(dir, "tps-out"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("with a registry, refuses any repository but the org's registered telemetry repository, before any git", async () => {
+    const file = await registry("acme/telemetry");
+    await server.resetStats();
+    const outcome = await refused(["--repo", "acme/tps-reports", "--registry", file, "--dry-run"]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(
+      "error: acme/tps-reports is not the telemetry repository of acme: the registry names acme/telemetry",
+    );
+    const unregistered = await refused(["--repo", "globex/telemetry", "--registry", file, "--dry-run"]);
+    expect(unregistered.stderr).toContain(
+      "error: globex/telemetry is not the telemetry repository of a registered org: globex is not in the registry",
+    );
+    const stats = await server.stats();
+    expect([stats.git.upload_pack, stats.git.receive_pack]).toEqual([0, 0]);
+  });
+
+  it("with a registry that names it, builds a telemetry repository that has no records yet", async () => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    const file = await registry("acme/fresh-telemetry");
+    expect(
+      await main(
+        [
+          "dashboard",
+          "build",
+          "--repo",
+          "acme/fresh-telemetry",
+          "--registry",
+          file,
+          "--expect",
+          "acme/widgets",
+          "--dry-run",
+        ],
+        cap.io,
+      ),
+    ).toBe(0);
+    expect(cap.stdout()).toContain("dashboards for acme (acme/fresh-telemetry at ");
+    // Without the registry's word, the same repository is refused.
+    expect((await refused(["--repo", "acme/fresh-telemetry", "--dry-run"])).code).toBe(2);
   });
 });
 

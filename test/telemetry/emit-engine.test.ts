@@ -99,7 +99,9 @@ describe("emitRecord against the local GitHub", () => {
 
     expect(result).toMatchObject({ outcome: "created", attempts: 2 });
     expect(time.sleeps).toEqual([37_000]);
-    expect(retries).toEqual([{ attempt: 1, status: 403, waitMs: 37_000, cause: "rate-limited" }]);
+    expect(retries).toEqual([
+      { attempt: 1, status: 403, waitMs: 37_000, cause: "rate-limited", remainingMs: 600_000 - 37_000 },
+    ]);
     expect((await world.stats()).by_route[CONTENTS_PUT]).toEqual({ "201": 1, "403": 1 });
   });
 
@@ -117,18 +119,47 @@ describe("emitRecord against the local GitHub", () => {
     expect((await world.stats()).total).toBe(1);
   });
 
-  it("retries conflicts with growing, jittered waits and stops after maxAttempts", async () => {
+  it("retries conflicts with growing, jittered waits and stops after maxAttempts when one is set", async () => {
     await world.addFaults({ route: CONTENTS_PUT, status: 409 });
     const time = virtualTime();
     const attempt = emitRecord(
       world.github,
       { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "exhausted-1" }) },
-      { sleep: time.sleep, now: time.now, random: () => 0.75 },
+      { sleep: time.sleep, now: time.now, random: () => 0.75, maxAttempts: 8 },
     );
     await expect(attempt).rejects.toThrow(/failed after 8 attempts \(HTTP 409; attempts exhausted\)/);
     // Full jitter at 0.75 of a ceiling of 100 ms doubling up to 5 s.
     expect(time.sleeps).toEqual([75, 150, 300, 600, 1200, 2400, 3750]);
     expect((await world.stats()).by_route).toEqual({ [CONTENTS_PUT]: { "409": 8 } });
+  });
+
+  it("by default keeps retrying conflicts past any small count, until the deadline", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 30 });
+    const time = virtualTime();
+    const result = await emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "contended-1" }) },
+      { sleep: time.sleep, now: time.now, random: () => 0.75 },
+    );
+    expect(result).toMatchObject({ outcome: "created", attempts: 31 });
+    // The ceiling grows with every collision and stays at the 5 s cap.
+    expect(time.sleeps.slice(0, 7)).toEqual([75, 150, 300, 600, 1200, 2400, 3750]);
+    expect(new Set(time.sleeps.slice(6))).toEqual(new Set([3750]));
+    expect((await world.stats()).by_route[CONTENTS_PUT]).toEqual({ "201": 1, "409": 30 });
+  });
+
+  it("gives up on endless conflicts when the default ten-minute deadline is spent, not before", async () => {
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
+    const time = virtualTime();
+    const attempt = emitRecord(
+      world.github,
+      { telemetry_repo: "acme/telemetry", record: aRecord({ correlation_id: "forever-1" }) },
+      { sleep: time.sleep, now: time.now, random: () => 0.75 },
+    );
+    await expect(attempt).rejects.toThrow(/HTTP 409; the next try would pass the 10 min deadline/);
+    const waited = time.sleeps.reduce((sum, ms) => sum + ms, 0);
+    expect(waited).toBeGreaterThan(600_000 - 3_750);
+    expect(waited).toBeLessThanOrEqual(600_000);
   });
 
   it("retries 503 and then succeeds, with Octokit's own retries switched off", async () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { main } from "../../src/cli/main.js";
 import { reportError } from "../../src/cli/report-error.js";
 import { captureIO } from "../../src/cli/test-io.js";
-import { PolicyError, UsageError, ValidationError } from "../../src/errors.js";
+import { exitCodeOf, PolicyError, UsageError, ValidationError } from "../../src/errors.js";
 import { aResult, CONTENTS_PUT, startTelemetryWorld, type TelemetryWorld } from "./telemetry-world.js";
 
 const run = promisify(execFile);
@@ -319,6 +319,27 @@ describe("task-assistant telemetry validate DIR", () => {
     expect(dirty.stdout()).toContain(
       `${RECORD_DIR}/cli-validate/.keep (document): unexpected file: .keep is a placeholder`,
     );
+  });
+});
+
+describe("task-assistant telemetry validate DIR without telemetry/v1/", () => {
+  it("says the directory is no telemetry checkout and exits 2, rather than reporting 0 problems", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), "not-telemetry-"));
+    try {
+      await writeFile(join(elsewhere, "README.md"), "# tps reports\n");
+      const io = captureIO({ env: env(), cwd: elsewhere });
+      const code = await main(["telemetry", "validate", "."], io.io).then(
+        () => 0,
+        (error: unknown) => exitCodeOf(error),
+      );
+      expect(code).toBe(2);
+      expect(io.stdout()).toBe("");
+      await expect(
+        main(["telemetry", "validate", "."], captureIO({ env: env(), cwd: elsewhere }).io),
+      ).rejects.toThrow(/\. holds no telemetry\/v1\/ directory: it is not a telemetry repository checkout/);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 

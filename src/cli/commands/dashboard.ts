@@ -9,15 +9,22 @@ export const commands: CommandTable = {
   build: {
     summary:
       "build an org's dashboards from its telemetry repository and publish them (or write them locally)",
-    usage: `Usage: task-assistant dashboard build --repo OWNER/TELEMETRY [--out DIR] [--checkout DIR] [--expect OWNER/REPO]... [--strict] [--dry-run] [--json]
+    usage: `Usage: task-assistant dashboard build --repo OWNER/TELEMETRY [--registry FILE | --infra-repo OWNER/REPO]
+         [--out DIR] [--checkout DIR] [--expect OWNER/REPO]... [--strict] [--dry-run] [--json]
 
 Reads every raw record under telemetry/v1/repos/ of the org's telemetry repository (over git),
 builds one dashboard per repository plus the org index and page, and publishes them in one commit
 under telemetry/v1/dashboards/. The next build reads only records added since (incremental); it
 says so when it has to rebuild from scratch.
+Only a telemetry repository is built: with --registry or --infra-repo, --repo must be the
+telemetry repository the registry names for its org (checked before any git); without them, a
+repository with no telemetry/v1/repos/ tree is refused. Either refusal exits 2, publishing and
+writing nothing.
 
 Options:
   --repo OWNER/TELEMETRY  the org's telemetry repository
+  --registry FILE         check --repo against this registry (infra/telemetry-registry.v2.json)
+  --infra-repo OWNER/REPO check --repo against the registry on the infra repository's default branch
   --out DIR               write the files to DIR (the contents of telemetry/v1/dashboards/) instead of publishing
   --checkout DIR          keep the telemetry working copy in DIR between builds (default: a temporary one)
   --expect OWNER/REPO     also give this repository a dashboard when it has no telemetry (repeatable)

@@ -8,10 +8,18 @@ export const commands: CommandTable = {
     summary: "store an engine's one telemetry record in the org's telemetry repository",
     usage: `Usage: task-assistant telemetry emit --engine NAME --target-repo O/R --telemetry-repo O/T
          --correlation-id ID --engine-ref REF --result FILE [--job NAME] [--generated-at TIME]
+         [--deadline DURATION]
 
 Builds the engine's telemetry record (envelope v1) from its result file and writes it, immutably, to
-telemetry/v1/repos/<O>-<R>/<date>/<ID>/<NAME>.json in O/T with one contents PUT. Conflicts (409)
-and 502/503/504 are retried with jittered backoff; rate limits are waited out as GitHub says.
+telemetry/v1/repos/<O>-<R>/<date>/<ID>/<NAME>.json in O/T with one contents PUT. Every job of an
+org writes to the same branch, so conflicts (409) are normal: they and 502/503/504 are retried with
+full-jitter backoff that widens with each collision (capped at 5 s), and rate limits (403/429) are
+waited out as GitHub says, all until the deadline (--deadline, else TASK_ASSISTANT_TELEMETRY_DEADLINE,
+else 10m). Each wait is reported on stderr with the time spent and left.
+If the record still cannot be written (deadline passed, a branch rule refuses it), the command exits
+3 naming the record's path and the reason, and keeps the record's exact bytes in
+$RUNNER_TEMP/task-assistant-unwritten/ (else ./task-assistant-unwritten/), a file it names in the
+job summary when GITHUB_STEP_SUMMARY is set.
 A missing or empty result file (the engine wrote nothing) still yields exactly one record, with
 ok=false and a reason naming the problem. A result file with content that is not UTF-8 JSON of the
 engine result's shape is refused (exit 2) before any request: the error gives the file and line:col
@@ -35,6 +43,8 @@ Options:
   --job NAME              the source job name (default: the engine name)
   --generated-at TIME     ISO 8601 time of the run, e.g. 2026-11-21T22:37:56.123Z
                           (default: TASK_ASSISTANT_GENERATED_AT, else now)
+  --deadline DURATION     how long to keep trying the write, e.g. 10m, 90s, 1500ms
+                          (default: TASK_ASSISTANT_TELEMETRY_DEADLINE, else 10m)
 
 In GitHub Actions (GITHUB_ACTIONS=true) the source is github-actions with GITHUB_WORKFLOW,
 GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT; elsewhere it is local.
@@ -55,10 +65,12 @@ Example:
 
 Checks a telemetry repository, from a checkout (DIR, its top directory) or through the API:
 each record against envelope v1; file name = <engine_name>.json = event.category; correlation
-directory = correlation_id; date directory = UTC date of generated_at; <owner>-<repo> directory =
-entity; ok, event.action and a non-null reason agree; no owner+repo object and no top-level event
-in details; canonical bytes; and no unexpected files or directories (.keep included).
-Each problem is printed with its file.
+directory = correlation_id; date directory = the run's date (preflight's: the UTC date of
+generated_at for a preflight record, that date or the day before for any other), and all records
+of one run in one date directory; <owner>-<repo> directory = entity; ok, event.action and a
+non-null reason agree; no owner+repo object and no top-level event in details; canonical bytes;
+and no unexpected files or directories (.keep included). Each problem is printed with its file.
+A DIR that holds no telemetry/v1/ directory is not a telemetry checkout: refused (exit 2).
 
 ${ENDPOINT}
 ${EXIT_CODES}

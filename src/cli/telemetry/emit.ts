@@ -1,10 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type Problem, UsageError, ValidationError } from "../../errors.js";
+import { ExternalError, type Problem, UsageError, ValidationError } from "../../errors.js";
 import { checkEngineResult } from "../../telemetry/check-record.js";
-import { buildEnvelope, type TelemetrySource } from "../../telemetry/envelope.js";
+import { buildEnvelope, serializeRecord, type TelemetrySource } from "../../telemetry/envelope.js";
 import { emitRecord } from "../../telemetry/emit-engine.js";
-import { isValidCorrelationId, isValidEngineName } from "../../telemetry/record-path.js";
+import { findRunDate } from "../../telemetry/find-run-date.js";
+import { planEmit } from "../../telemetry/plan-emit.js";
+import { parseDeadline } from "../../telemetry/parse-deadline.js";
+import { isValidCorrelationId, isValidEngineName, recordPath } from "../../telemetry/record-path.js";
+import { keepUnwrittenRecord } from "../../telemetry/unwritten-record.js";
+import { DEFAULT_DEADLINE_MS } from "../../telemetry/retry-policy.js";
+import { formatDuration } from "../../telemetry/write-attempts.js";
 import { resultFileOutcome, resultOutcome, type ResultOutcome } from "../../telemetry/result-outcome.js";
 import { jsonErrorOffset, lineAndColumn } from "../../util/json-error-offset.js";
 import { parseCommandArgs, requireFlag } from "../args.js";
@@ -31,6 +37,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       result: { type: "string" },
       job: { type: "string" },
       "generated-at": { type: "string" },
+      deadline: { type: "string" },
     },
     COMMAND,
   );
@@ -53,6 +60,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const job = values.job?.trim() || engine;
 
   const generatedAt = runTime(values["generated-at"], io.env);
+  const deadlineMs = writeDeadline(values.deadline, io.env);
   const outcome = await readOutcome(resolve(io.cwd, resultFile), resultFile, engine, engineRef);
   const record = buildEnvelope({
     generated_at: generatedAt,
@@ -66,24 +74,93 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     details: outcome.details,
   });
 
+  const telemetryName = `${telemetryRepo.owner}/${telemetryRepo.repo}`;
+  // Refusals (another org's telemetry repository, the monitored repository itself, an invalid
+  // record) come before any request, the run-date lookup included.
+  planEmit({ telemetry_repo: telemetryName, record });
   const github = await telemetryGitHub(io.env, io.signal);
-  const result = await emitRecord(
-    github,
-    { telemetry_repo: `${telemetryRepo.owner}/${telemetryRepo.repo}`, record },
-    {
-      signal: io.signal,
-      onRetry: (event) =>
-        io.stderr(
-          `retrying telemetry write in ${event.waitMs} ms (attempt ${event.attempt}: ${event.status ?? "no answer"}, ${event.cause})\n`,
-        ),
-    },
-  );
+  const started = Date.now();
+  // The run's directory: preflight's day (no request for preflight itself), else one lookup.
+  const runDate = await findRunDate(github, telemetryName, record, {
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    warn: (line) => io.stderr(`warning: ${line}\n`),
+  });
+  let result;
+  try {
+    result = await emitRecord(
+      github,
+      { telemetry_repo: telemetryName, record, run_date: runDate },
+      {
+        signal: io.signal,
+        deadlineMs,
+        onRetry: (event) =>
+          io.stderr(
+            `telemetry write waiting ${formatDuration(event.waitMs)} before attempt ${event.attempt + 1} (${event.status ?? "no answer"}, ${event.cause}; ${formatDuration(Date.now() - started)} spent, ${formatDuration(Math.max(0, event.remainingMs))} left of the ${formatDuration(deadlineMs)} deadline)\n`,
+          ),
+      },
+    );
+  } catch (error) {
+    // Interrupted by a signal: the command stops as asked, nothing to keep (the job is ending).
+    if (!(error instanceof ExternalError) || io.signal?.aborted === true) throw error;
+    const path = recordPath({
+      owner: target.owner,
+      repo: target.repo,
+      date: runDate,
+      correlation_id: record.correlation_id,
+      engine_name: record.engine_name,
+    });
+    throw await unwritten(error, telemetryName, path, serializeRecord(record), io);
+  }
   const how = result.outcome === "created" ? "created" : "already stored with the same bytes";
   io.stdout(
     `${telemetryRepo.owner}/${telemetryRepo.repo}:${result.path} ${how} (ok=${String(record.ok)}, ${result.attempts} attempt${result.attempts === 1 ? "" : "s"})\n`,
   );
   if (!record.ok) io.stderr(`note: the record says ok=false: ${record.event.reason ?? ""}\n`);
   return 0;
+}
+
+/**
+ * GitHub did not take the record: its bytes go to a file (named in the job summary on Actions) and
+ * the error names the record's path, the reason and that file. Still exit 3.
+ */
+async function unwritten(
+  error: ExternalError,
+  telemetryRepo: string,
+  path: string,
+  text: string,
+  io: CliIO,
+): Promise<ExternalError> {
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY?.trim() || undefined;
+  const kept = await keepUnwrittenRecord({
+    dir: io.env.RUNNER_TEMP?.trim() || io.cwd,
+    telemetryRepo,
+    path,
+    text,
+    reason: error.message,
+    ...(summaryFile === undefined ? {} : { summaryFile }),
+  });
+  return new ExternalError(
+    `the telemetry record ${telemetryRepo}:${path} was not written: ${error.message}; its bytes are kept in ${kept.file}${kept.summary === undefined ? "" : " (named in the job summary)"}`,
+    { status: error.status, hint: error.hint, cause: error },
+  );
+}
+
+/**
+ * How long a write may keep trying: --deadline, else TASK_ASSISTANT_TELEMETRY_DEADLINE, else ten
+ * minutes.
+ */
+function writeDeadline(flag: string | undefined, env: CliIO["env"]): number {
+  const fromEnv = env.TASK_ASSISTANT_TELEMETRY_DEADLINE?.trim();
+  const [text, where] =
+    flag !== undefined ? [flag, "--deadline"] : fromEnv ? [fromEnv, "TASK_ASSISTANT_TELEMETRY_DEADLINE"] : [];
+  if (text === undefined || where === undefined) return DEFAULT_DEADLINE_MS;
+  const ms = parseDeadline(text);
+  if (ms === undefined) {
+    throw new UsageError(`${where} ${JSON.stringify(text)} is not a duration`, {
+      hint: "write e.g. 10m, 90s or 1500ms (a bare number is seconds)",
+    });
+  }
+  return ms;
 }
 
 /**

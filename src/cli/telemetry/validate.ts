@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { formatProblem, UsageError, ValidationError } from "../../errors.js";
 import { readRecordsFromApi } from "../../telemetry/read-records-api.js";
 import { readRecordsFromDir } from "../../telemetry/read-records.js";
@@ -9,6 +9,7 @@ import type { CliIO } from "../command.js";
 import { repoFlag, telemetryGitHub } from "./telemetry-github.js";
 
 const COMMAND = "telemetry validate";
+const TELEMETRY_TREE = "telemetry/v1";
 
 /**
  * `task-assistant telemetry validate DIR | --repo O/T [--ref REF] [--json]`: checks every file under
@@ -37,6 +38,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       throw new UsageError(`${dir} is not a directory`, {
         hint: "pass the telemetry repository checkout's top directory",
       });
+    }
+    // A directory without telemetry/v1/ is not a telemetry repository checkout: "0 problems" there
+    // would read as a clean bill of health for records that were never looked at.
+    const tree = await stat(join(root, TELEMETRY_TREE)).catch(() => undefined);
+    if (!tree?.isDirectory()) {
+      throw new UsageError(
+        `${dir} holds no ${TELEMETRY_TREE}/ directory: it is not a telemetry repository checkout`,
+        {
+          hint: `pass the top directory of a checkout of the org's telemetry repository (the one holding ${TELEMETRY_TREE}/)`,
+        },
+      );
     }
     entries = readRecordsFromDir(root);
     where = dir;

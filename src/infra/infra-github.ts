@@ -1,5 +1,5 @@
 import { ExternalError, TaskAssistantError, UsageError } from "../errors.js";
-import { checkApiUrl, readLocalEndpoint } from "../github/endpoint.js";
+import { checkApiUrl, readLocalEndpoint, resolveApiEndpoint } from "../github/endpoint.js";
 import { requestFailure, unreachableCode } from "../github/request-failure.js";
 import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
 import { redactUrl } from "../util/redact-url.js";
@@ -17,12 +17,7 @@ export async function infraGitHub(
   root: string,
   options: { fetch?: typeof globalThis.fetch } = {},
 ): Promise<GitHub> {
-  const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
-  if (!token) {
-    throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
-      hint: "use a token that can push to the infra repository and open and merge its pull requests",
-    });
-  }
+  const token = operatorToken(env);
   const fromEnv = env.GITHUB_API_URL?.trim();
   const baseUrl = fromEnv ? checkApiUrl(fromEnv) : await apiServingOrigin(env, await originUrl(root));
   return createGitHub({
@@ -30,6 +25,26 @@ export async function infraGitHub(
     auth: token,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
+}
+
+/**
+ * The operator's client outside an infra checkout: token from `GH_TOKEN` or `GITHUB_TOKEN`, API from
+ * `GITHUB_API_URL`, else the running local GitHub.
+ */
+export async function operatorGitHub(env: Env): Promise<GitHub> {
+  const token = operatorToken(env);
+  const endpoint = await resolveApiEndpoint(env);
+  return createGitHub({ baseUrl: endpoint.apiUrl, auth: token });
+}
+
+function operatorToken(env: Env): string {
+  const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
+  if (!token) {
+    throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
+      hint: "use a token that can push to the infra repository and open and merge its pull requests",
+    });
+  }
+  return token;
 }
 
 /** The REST API of the GitHub that hosts `url` (origin), when it can be told without configuration. */

@@ -1,5 +1,5 @@
 import { ExternalError, TaskAssistantError, UsageError } from "../errors.js";
-import { checkApiUrl, readLocalEndpoint, resolveApiEndpoint } from "../github/endpoint.js";
+import { checkApiUrl, listLocalEndpoints, resolveApiEndpoint } from "../github/endpoint.js";
 import { requestFailure, unreachableCode } from "../github/request-failure.js";
 import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
 import { redactUrl } from "../util/redact-url.js";
@@ -31,9 +31,9 @@ export async function infraGitHub(
  * The operator's client outside an infra checkout: token from `GH_TOKEN` or `GITHUB_TOKEN`, API from
  * `GITHUB_API_URL`, else the running local GitHub.
  */
-export async function operatorGitHub(env: Env): Promise<GitHub> {
+export async function operatorGitHub(env: Env, report?: (line: string) => void): Promise<GitHub> {
   const token = operatorToken(env);
-  const endpoint = await resolveApiEndpoint(env);
+  const endpoint = await resolveApiEndpoint(env, report);
   return createGitHub({ baseUrl: endpoint.apiUrl, auth: token });
 }
 
@@ -50,8 +50,9 @@ function operatorToken(env: Env): string {
 /** The REST API of the GitHub that hosts `url` (origin), when it can be told without configuration. */
 async function apiServingOrigin(env: Env, url: string): Promise<string> {
   if (/^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)github\.com[/:]/.test(url)) return PUBLIC_GITHUB_API;
-  const local = await readLocalEndpoint(env);
-  if (local !== undefined && url.startsWith(`${local.gitUrl}/`)) return local.url;
+  // Several local GitHubs may run: origin's URL names exactly one of them.
+  const local = (await listLocalEndpoints(env)).find((record) => url.startsWith(`${record.gitUrl}/`));
+  if (local !== undefined) return local.url;
   throw new UsageError(`cannot tell which GitHub API serves origin ${redactUrl(url)}`, {
     hint: "set GITHUB_API_URL to that GitHub's REST API (e.g. https://ghe.example.com/api/v3)",
   });

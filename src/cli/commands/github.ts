@@ -7,8 +7,11 @@ export const commands: CommandTable = {
 
 Starts the local GitHub: an offline GitHub REST API with real git repositories, served with git's
 smart HTTP on the same port, and the /_emulator admin API. Prints the base URL, the git URL and the
-admin token, records them in $TASK_ASSISTANT_HOME/local-github.json (default ~/.task-assistant) so
-other commands use this server without configuration, and serves until interrupted (Ctrl-C).
+admin token, records them in $TASK_ASSISTANT_HOME/local-githubs/<pid>.json (default
+~/.task-assistant) so other commands with the same TASK_ASSISTANT_HOME use this server without
+configuration (they name it on standard error), and serves until interrupted (Ctrl-C). When several
+local GitHubs run under one TASK_ASSISTANT_HOME, commands refuse to guess: set GITHUB_API_URL to
+the one to use, or give each server its own TASK_ASSISTANT_HOME.
 
 State (issues, labels, tokens, ... and the bare repositories) is kept under the state directory, so
 a restart has everything it had. The admin token is kept there too.

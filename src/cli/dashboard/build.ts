@@ -30,7 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return `${expectOwner}/${repo}`;
   });
   const publishing = values.out === undefined && values["dry-run"] !== true;
-  const access = await telemetryAccess(io.env);
+  const access = await telemetryAccess(io.env, (line) => io.stderr(line));
   const report = await buildAndPublish({
     telemetryRepo,
     gitUrl: access.endpoint.gitUrl,

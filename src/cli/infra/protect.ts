@@ -46,7 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let github;
   if (values.repo !== undefined) {
     target = parseRepo(values.repo);
-    github = await operatorGitHub(io.env);
+    github = await operatorGitHub(io.env, (line) => io.stderr(line));
   } else {
     const root = await infraCheckout(io.cwd);
     target = await originRepository(root);

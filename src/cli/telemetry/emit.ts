@@ -66,7 +66,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     details: outcome.details,
   });
 
-  const github = await telemetryGitHub(io.env, io.signal);
+  const github = await telemetryGitHub(io.env, io.signal, "write", (line) => io.stderr(line));
   const result = await emitRecord(
     github,
     { telemetry_repo: `${telemetryRepo.owner}/${telemetryRepo.repo}`, record },

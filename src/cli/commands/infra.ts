@@ -37,7 +37,7 @@ Example:
   register: {
     summary: "register a repository (enabled) with its context and reason",
     usage: `Usage: task-assistant infra register --owner O --repo R --context sandbox|production
-         [--telemetry-repo NAME|O/NAME] --reason TEXT
+         [--telemetry-repo NAME|O/NAME] --reason TEXT [--check-exists]
 
 Adds O/R to the registry, enabled. --context is required: there is no default and nothing is
 inferred from names. The first repository of an org sets the org's telemetry repository and
@@ -53,8 +53,14 @@ Options:
   --context C               sandbox or production
   --telemetry-repo T        the org's telemetry repository: NAME or O/NAME
   --reason TEXT             why the repository is registered (recorded for auditors)
+  --check-exists            first ask GitHub, as the App, that O/R (and the telemetry repository
+                            named) exists and the App's installation can see it; refused with the
+                            nearest name the App sees otherwise. Needs TA_APP_ID and
+                            TA_APP_PRIVATE_KEY_FILE (or TA_APP_PRIVATE_KEY); GitHub is
+                            GITHUB_API_URL, else the running local GitHub. The only network call.
 
-${MUTATION_EXIT}
+${MUTATION_EXIT} With --check-exists: 2 also when the repository is
+missing or not visible to the App, 3 when GitHub cannot be reached or refuses the App.
 
 Example:
   task-assistant infra register --owner acme --repo widgets --context production \\

@@ -32,4 +32,31 @@ Example:
 `,
     load: () => import("../github/start.js"),
   },
+  seed: {
+    summary: "add orgs, repositories, the App, installations and tokens to the running local GitHub",
+    usage: `Usage: task-assistant github seed FILE [--keys-dir DIR] [--json]
+
+Applies a seed to the running local GitHub (the one \`github start\` recorded under
+$TASK_ASSISTANT_HOME, or the one GITHUB_API_URL names): users, orgs and their members,
+repositories with files, labels, milestones, issues and branch protection, GitHub Apps, their
+installations, and tokens. The format is schemas/emulator-seed.schema.json (YAML or JSON); the
+seed is checked before anything is sent, and a bad one is refused whole with each problem as
+FILE:line:col. Applying the same seed again changes nothing and answers the same result.
+
+Prints what was made: the tokens to use (GH_TOKEN, git's password with user x-access-token), each
+App's id, and the file its private key was written to (mode 0600), ready for
+TA_APP_ID and TA_APP_PRIVATE_KEY_FILE.
+
+Options:
+  --keys-dir DIR    where App private keys are written (default $TASK_ASSISTANT_HOME/apps)
+  --json            print { url, gitUrl, users, orgs, repos, apps, installations, tokens }
+
+Exit codes: 0 applied · 2 unreadable or invalid seed (nothing applied), or no local GitHub running
+· 3 the local GitHub could not be reached.
+
+Example:
+  task-assistant github seed examples/walkthrough-seed.yml
+`,
+    load: () => import("../github/seed.js"),
+  },
 };

@@ -11,7 +11,8 @@ import { git } from "../infra/git.js";
 import { BROKER_AUDIENCE, BROKER_TOKEN_PATH } from "../github/broker-token-provider.js";
 import { idTokenClaims } from "../actions-runner/id-token-claims.js";
 import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../runtime/app-repository.js";
-import { engineJobs, type CliRunner } from "./run-engine-jobs.js";
+import { recordWarnings } from "./record-warnings.js";
+import { engineJobs, type CliRunner, type DispatchedRun } from "./run-engine-jobs.js";
 import { ensureRelease, startDemoBroker, type DemoBroker } from "./start-demo-broker.js";
 import {
   APP_SLUG,
@@ -298,17 +299,8 @@ async function bootstrapInfra(
   await git(infraDir, ["commit", "-q", "-m", "Start the Task Assistant infra registry"]);
   await git(infraDir, ["push", "-q", "origin", "main"]);
   say("   $ git commit && git push origin main\n");
-  const operator = createGitHub({ baseUrl: github.url, auth: OPERATOR_TOKEN });
-  const [owner, repo] = INFRA_REPO.split("/") as [string, string];
-  await operator.rest.repos.updateBranchProtection({
-    owner,
-    repo,
-    branch: "main",
-    required_status_checks: null,
-    enforce_admins: true,
-    required_pull_request_reviews: { required_approving_review_count: 0 },
-    restrictions: null,
-  });
+  // One operator here, who cannot approve their own pull request: none required, a PR still is.
+  await cli(["infra", "protect", "--approvals", "0"], { cwd: infraDir, env: { GH_TOKEN: OPERATOR_TOKEN } });
   say(`   main of ${INFRA_REPO} is now protected: registry changes land only through pull requests.\n`);
 }
 
@@ -374,7 +366,7 @@ async function dispatchModes(
       `${String(sequence).padStart(2, "0")}-${host.owner}-${host.repo}-${event}.json`,
     );
     await writeFile(name, `${JSON.stringify(payload, null, 2)}\n`);
-    await jobs.dispatch({
+    return jobs.dispatch({
       host,
       event,
       payload: name,
@@ -396,18 +388,30 @@ async function dispatchModes(
   for (const host of DEMO_HOSTS) {
     for (const number of host.conflicted) {
       const before = await readIssue(admin, host, number);
-      await dispatch(host, "issues", issuePayload(host, number, before.labels.at(-1) ?? ""));
+      const ran = await dispatch(host, "issues", issuePayload(host, number, before.labels.at(-1) ?? ""));
       const after = await readIssue(admin, host, number);
+      const warnings = await enforceWarnings(admin, ran);
       say(
         `   ${host.owner}/${host.repo}#${number} "${before.title}"\n` +
           `     labels    ${before.labels.join(", ") || "(none)"}  →  ${after.labels.join(", ") || "(none)"}\n` +
-          `     milestone ${before.milestone ?? "(none)"}  →  ${after.milestone ?? "(none)"}\n`,
+          `     milestone ${before.milestone ?? "(none)"}  →  ${after.milestone ?? "(none)"}\n` +
+          `     warnings  ${warnings.join("; ") || "(none)"}\n`,
       );
     }
   }
 
   step(say, 8, "self-test: validate plus a dry-run materialize, then the repository's dashboard");
   for (const host of DEMO_HOSTS) await manual(host, "self-test");
+}
+
+/** What the run's enforce record warns about (rules in warn or fail mode, unmapped phases, ...). */
+async function enforceWarnings(github: GitHub, ran: DispatchedRun): Promise<string[]> {
+  const enforce = ran.outcomes.find((outcome) => outcome.engine === "enforce");
+  if (enforce?.record_path === undefined || ran.telemetryRepo === undefined) return [];
+  const [owner, repo] = ran.telemetryRepo.split("/") as [string, string];
+  const { data } = await github.rest.repos.getContent({ owner, repo, path: enforce.record_path });
+  const text = Buffer.from((data as { content: string }).content, "base64").toString("utf8");
+  return recordWarnings(JSON.parse(text));
 }
 
 async function readIssue(github: GitHub, host: DemoHost, number: number) {

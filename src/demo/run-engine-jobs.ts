@@ -1,6 +1,6 @@
 import { idTokenClaims, type IdTokenJobFacts } from "../actions-runner/id-token-claims.js";
 import { localGitHubIdToken } from "../actions-runner/local-github-id-token.js";
-import { outcomeTable } from "../cli/runtime/format-run-report.js";
+import { outcomeTable, recordDirectory } from "../cli/runtime/format-run-report.js";
 import type { LocalGitHub } from "../emulator/start-local-github.js";
 import { ExternalError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
@@ -21,6 +21,12 @@ export type CliRunner = (
     expect?: number[];
   },
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
+
+/** What one dispatched event ran: each job's outcome, and where its records went. */
+export interface DispatchedRun {
+  outcomes: EngineOutcome[];
+  telemetryRepo?: string;
+}
 
 export interface EngineJobsContext {
   readonly cli: CliRunner;
@@ -168,7 +174,7 @@ export function engineJobs(context: EngineJobsContext) {
 
   return {
     /** Plans the event and runs its jobs; prints the plan and a table of the engines' outcomes. */
-    async dispatch(run: DispatchedEvent): Promise<void> {
+    async dispatch(run: DispatchedEvent): Promise<DispatchedRun> {
       const planned = await context.cli(
         [
           "dispatch",
@@ -203,11 +209,16 @@ export function engineJobs(context: EngineJobsContext) {
         }
         outcomes.push(outcome);
       }
+      // The records share one directory, named once: each row shows only its file.
+      const directory = recordDirectory(outcomes);
       context.say(
-        `${outcomeTable(outcomes)
+        `${outcomeTable(outcomes, directory === undefined ? {} : { recordsUnder: directory })
           .map((line) => `     ${line}`.trimEnd())
-          .join("\n")}\n`,
+          .join(
+            "\n",
+          )}\n${directory === undefined ? "" : `     records in ${directory}/ of ${telemetryRepo ?? "the telemetry repository"}\n`}`,
       );
+      return { outcomes, ...(telemetryRepo === undefined ? {} : { telemetryRepo }) };
     },
   };
 }

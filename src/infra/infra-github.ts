@@ -1,5 +1,5 @@
 import { ExternalError, TaskAssistantError, UsageError } from "../errors.js";
-import { checkApiUrl, readLocalEndpoint } from "../github/endpoint.js";
+import { checkApiUrl, listLocalEndpoints, resolveApiEndpoint } from "../github/endpoint.js";
 import { requestFailure, unreachableCode } from "../github/request-failure.js";
 import { createGitHub, PUBLIC_GITHUB_API, type GitHub } from "../github/octokit.js";
 import { redactUrl } from "../util/redact-url.js";
@@ -17,12 +17,7 @@ export async function infraGitHub(
   root: string,
   options: { fetch?: typeof globalThis.fetch } = {},
 ): Promise<GitHub> {
-  const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
-  if (!token) {
-    throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
-      hint: "use a token that can push to the infra repository and open and merge its pull requests",
-    });
-  }
+  const token = operatorToken(env);
   const fromEnv = env.GITHUB_API_URL?.trim();
   const baseUrl = fromEnv ? checkApiUrl(fromEnv) : await apiServingOrigin(env, await originUrl(root));
   return createGitHub({
@@ -32,11 +27,32 @@ export async function infraGitHub(
   });
 }
 
+/**
+ * The operator's client outside an infra checkout: token from `GH_TOKEN` or `GITHUB_TOKEN`, API from
+ * `GITHUB_API_URL`, else the running local GitHub.
+ */
+export async function operatorGitHub(env: Env, report?: (line: string) => void): Promise<GitHub> {
+  const token = operatorToken(env);
+  const endpoint = await resolveApiEndpoint(env, report);
+  return createGitHub({ baseUrl: endpoint.apiUrl, auth: token });
+}
+
+function operatorToken(env: Env): string {
+  const token = env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim();
+  if (!token) {
+    throw new UsageError("no GitHub token: set GH_TOKEN or GITHUB_TOKEN", {
+      hint: "use a token that can push to the infra repository and open and merge its pull requests",
+    });
+  }
+  return token;
+}
+
 /** The REST API of the GitHub that hosts `url` (origin), when it can be told without configuration. */
 async function apiServingOrigin(env: Env, url: string): Promise<string> {
   if (/^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)github\.com[/:]/.test(url)) return PUBLIC_GITHUB_API;
-  const local = await readLocalEndpoint(env);
-  if (local !== undefined && url.startsWith(`${local.gitUrl}/`)) return local.url;
+  // Several local GitHubs may run: origin's URL names exactly one of them.
+  const local = (await listLocalEndpoints(env)).find((record) => url.startsWith(`${record.gitUrl}/`));
+  if (local !== undefined) return local.url;
   throw new UsageError(`cannot tell which GitHub API serves origin ${redactUrl(url)}`, {
     hint: "set GITHUB_API_URL to that GitHub's REST API (e.g. https://ghe.example.com/api/v3)",
   });

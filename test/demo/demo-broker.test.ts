@@ -56,7 +56,9 @@ describe("the demo's engines run on broker-issued installation tokens", () => {
   });
 
   it("gives every engine job's record a token of its own, exchanged for the job's release-bound ID token", () => {
-    const records = output.match(/ ok {2}.*telemetry\/v1\/repos\/\S+\.json$/gm) ?? [];
+    // Each row names its record file; the run's record directory is named once under the table.
+    const records = output.match(/ ok {2}.* [\w-]+\.json$/gm) ?? [];
+    expect(output.match(/^ {5}records in telemetry\/v1\/repos\/\S+\/ of /gm)).toHaveLength(15);
     // materialize and validate: 3 runs × 2 jobs; enforce: 6 × 2; self-test: 3 × 3.
     expect(records).toHaveLength(33);
     const granted = exchanges.filter(

@@ -7,8 +7,11 @@ export const commands: CommandTable = {
 
 Starts the local GitHub: an offline GitHub REST API with real git repositories, served with git's
 smart HTTP on the same port, and the /_emulator admin API. Prints the base URL, the git URL and the
-admin token, records them in $TASK_ASSISTANT_HOME/local-github.json (default ~/.task-assistant) so
-other commands use this server without configuration, and serves until interrupted (Ctrl-C).
+admin token, records them in $TASK_ASSISTANT_HOME/local-githubs/<pid>.json (default
+~/.task-assistant) so other commands with the same TASK_ASSISTANT_HOME use this server without
+configuration (they name it on standard error), and serves until interrupted (Ctrl-C). When several
+local GitHubs run under one TASK_ASSISTANT_HOME, commands refuse to guess: set GITHUB_API_URL to
+the one to use, or give each server its own TASK_ASSISTANT_HOME.
 
 State (issues, labels, tokens, ... and the bare repositories) is kept under the state directory, so
 a restart has everything it had. The admin token is kept there too.
@@ -28,5 +31,32 @@ Example:
   task-assistant github start --port 4010 --seed demo-seed.yml
 `,
     load: () => import("../github/start.js"),
+  },
+  seed: {
+    summary: "add orgs, repositories, the App, installations and tokens to the running local GitHub",
+    usage: `Usage: task-assistant github seed FILE [--keys-dir DIR] [--json]
+
+Applies a seed to the running local GitHub (the one \`github start\` recorded under
+$TASK_ASSISTANT_HOME, or the one GITHUB_API_URL names): users, orgs and their members,
+repositories with files, labels, milestones, issues and branch protection, GitHub Apps, their
+installations, and tokens. The format is schemas/emulator-seed.schema.json (YAML or JSON); the
+seed is checked before anything is sent, and a bad one is refused whole with each problem as
+FILE:line:col. Applying the same seed again changes nothing and answers the same result.
+
+Prints what was made: the tokens to use (GH_TOKEN, git's password with user x-access-token), each
+App's id, and the file its private key was written to (mode 0600), ready for
+TA_APP_ID and TA_APP_PRIVATE_KEY_FILE.
+
+Options:
+  --keys-dir DIR    where App private keys are written (default $TASK_ASSISTANT_HOME/apps)
+  --json            print { url, gitUrl, users, orgs, repos, apps, installations, tokens }
+
+Exit codes: 0 applied · 2 unreadable or invalid seed (nothing applied), or no local GitHub running
+· 3 the local GitHub could not be reached.
+
+Example:
+  task-assistant github seed examples/walkthrough-seed.yml
+`,
+    load: () => import("../github/seed.js"),
   },
 };

@@ -37,7 +37,7 @@ Example:
   register: {
     summary: "register a repository (enabled) with its context and reason",
     usage: `Usage: task-assistant infra register --owner O --repo R --context sandbox|production
-         [--telemetry-repo NAME|O/NAME] --reason TEXT
+         [--telemetry-repo NAME|O/NAME] --reason TEXT [--check-exists]
 
 Adds O/R to the registry, enabled. --context is required: there is no default and nothing is
 inferred from names. The first repository of an org sets the org's telemetry repository and
@@ -53,8 +53,14 @@ Options:
   --context C               sandbox or production
   --telemetry-repo T        the org's telemetry repository: NAME or O/NAME
   --reason TEXT             why the repository is registered (recorded for auditors)
+  --check-exists            first ask GitHub, as the App, that O/R (and the telemetry repository
+                            named) exists and the App's installation can see it; refused with the
+                            nearest name the App sees otherwise. Needs TA_APP_ID and
+                            TA_APP_PRIVATE_KEY_FILE (or TA_APP_PRIVATE_KEY); GitHub is
+                            GITHUB_API_URL, else the running local GitHub. The only network call.
 
-${MUTATION_EXIT}
+${MUTATION_EXIT} With --check-exists: 2 also when the repository is
+missing or not visible to the App, 3 when GitHub cannot be reached or refuses the App.
 
 Example:
   task-assistant infra register --owner acme --repo widgets --context production \\
@@ -209,6 +215,36 @@ Example:
   task-assistant infra finalize && git commit -m "Register acme/widgets"
 `,
     load: () => import("../infra/finalize.js"),
+  },
+  protect: {
+    summary: "protect the infra repository's main: changes only through pull requests",
+    usage: `Usage: task-assistant infra protect [--repo O/R] [--branch B] [--approvals N] [--json]
+
+Sets classic branch protection on the infra repository's main so that direct writes are refused:
+a pull request is required (with N approving reviews), the rule applies to administrators too,
+and the branch can be neither force-pushed nor deleted. Settings already there that are stricter
+(status checks, push restrictions, more reviews) are kept. Reads the protection first and writes
+only what is missing, so running it again changes nothing; then reads it back to confirm. Reports
+each setting it changed.
+
+Runs inside a checkout of the infra repository (the repository is origin's), or anywhere with
+--repo. Needs GH_TOKEN (or GITHUB_TOKEN) of an administrator of the repository. GitHub is
+GITHUB_API_URL, else the one serving origin, else the running local GitHub.
+
+Options:
+  --repo O/R        the repository (default: origin of the checkout in the current directory)
+  --branch B        the branch (default main)
+  --approvals N     approving reviews a pull request needs, 0-6 (default 1; 0 still requires a
+                    pull request; a lone operator cannot approve their own pull request)
+  --json            print { repository, branch, changed, changes, settings }
+
+Exit codes: 0 protected (or already) · 2 bad option, no token, or the branch does not exist yet
+· 3 GitHub refused (not an administrator) or could not be reached.
+
+Example:
+  GH_TOKEN=... task-assistant infra protect --approvals 1
+`,
+    load: () => import("../infra/protect.js"),
   },
   "pr create": {
     summary: "push the branch and open its pull request against main",

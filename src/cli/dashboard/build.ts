@@ -41,7 +41,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return `${expectOwner}/${repo}`;
   });
   const publishing = values.out === undefined && values["dry-run"] !== true;
-  const access = await telemetryAccess(io.env);
+  const access = await telemetryAccess(io.env, (line) => io.stderr(line));
   // With a registry at hand, only the telemetry repository it names for the org is built; without
   // one, a repository with no record tree is refused. Either way, nothing lands in a host repository.
   const confirmed =

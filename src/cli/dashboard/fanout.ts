@@ -32,7 +32,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "e.g. --infra-repo acme-ops/task-assistant-infra, or --registry infra/telemetry-registry.v2.json",
     });
   }
-  const access = await telemetryAccess(io.env);
+  const access = await telemetryAccess(io.env, (line) => io.stderr(line));
   let source: RegistrySource;
   if (values["infra-repo"] !== undefined) {
     const [owner, name] = splitTelemetryRepo(values["infra-repo"], "--infra-repo");

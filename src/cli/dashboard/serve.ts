@@ -29,7 +29,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "use 0–65535",
     });
   }
-  const access = await telemetryAccess(io.env);
+  const access = await telemetryAccess(io.env, (line) => io.stderr(line));
   const outDir = await mkdtemp(join(tmpdir(), "task-assistant-dashboard-serve-"));
   try {
     const report = await buildAndPublish({

@@ -13,8 +13,9 @@ export interface TelemetryAccess {
 /** Endpoint and credentials for reaching telemetry repositories, read once from the environment. */
 export async function telemetryAccess(
   env: Readonly<Record<string, string | undefined>>,
+  report?: (line: string) => void,
 ): Promise<TelemetryAccess> {
-  const endpoint = await resolveApiEndpoint(env);
+  const endpoint = await resolveApiEndpoint(env, report);
   const tokens = createTokenProvider(await readTokenSource(env, { localAdminToken: endpoint.adminToken }), {
     baseUrl: endpoint.apiUrl,
   });

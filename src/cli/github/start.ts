@@ -1,9 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ExternalError, UsageError } from "../../errors.js";
 import { startLocalGitHub, type LocalGitHub } from "../../emulator/start-local-github.js";
-import { clearLocalEndpoint, writeLocalEndpoint } from "../../github/endpoint.js";
+import {
+  clearLocalEndpoint,
+  listLocalEndpoints,
+  taskAssistantHome,
+  writeLocalEndpoint,
+} from "../../github/endpoint.js";
 import { jsonOut, parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
 import { untilAborted } from "../../util/abortable-sleep.js";
@@ -12,7 +16,7 @@ const COMMAND = "github start";
 
 /** The state directory used when `--state-dir` is not given: it survives restarts. */
 export function defaultStateDir(env: CliIO["env"]): string {
-  return join(env.TASK_ASSISTANT_HOME ?? join(homedir(), ".task-assistant"), "local-github-state");
+  return join(taskAssistantHome(env), "local-github-state");
 }
 
 function parsePort(text: string | undefined): number | undefined {
@@ -69,7 +73,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  await writeLocalEndpoint(io.env, {
+  const others = await listLocalEndpoints(io.env);
+  const recordFile = await writeLocalEndpoint(io.env, {
     url: github.url,
     gitUrl: github.gitUrl,
     adminToken: github.adminToken,
@@ -79,7 +84,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const tokens = github.seeded?.tokens ?? [];
   if (values.json) {
     io.stdout(
-      jsonOut({ url: github.url, gitUrl: github.gitUrl, adminToken: github.adminToken, stateDir, tokens }),
+      jsonOut({
+        url: github.url,
+        gitUrl: github.gitUrl,
+        adminToken: github.adminToken,
+        stateDir,
+        home: taskAssistantHome(io.env),
+        record: recordFile,
+        tokens,
+      }),
     );
   } else {
     io.stdout(
@@ -89,7 +102,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         `  git:          ${github.gitUrl}/<owner>/<repo>.git  (user x-access-token, a token as password)`,
         `  admin token:  ${github.adminToken}`,
         `  state:        ${stateDir}`,
+        `  recorded in:  ${recordFile}  (commands with TASK_ASSISTANT_HOME=${taskAssistantHome(io.env)} find it)`,
         ...tokens.map((token) => `  token:        ${token.token} (${token.user})`),
+        ...(others.length === 0
+          ? []
+          : [
+              `  note: ${others.length} other local GitHub${others.length === 1 ? " is" : "s are"} running under this TASK_ASSISTANT_HOME (${others.map((other) => other.url).join(", ")});`,
+              `        commands will ask you to choose one with GITHUB_API_URL=${github.url}`,
+            ]),
         "Press Ctrl-C to stop.",
         "",
       ].join("\n"),

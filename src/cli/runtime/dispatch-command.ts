@@ -30,7 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const actions = readActionsEnv(io.env);
   const choice = registryChoice(values, io.env, "dispatch");
   const plan = await planFromFlags(values, io, actions, "dispatch");
-  const access = await githubAccessFromEnv(io.env, io.signal);
+  const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   const registry = await readChosenRegistry(choice, access, io.cwd, plan.target_repo);
   const report = await executeRun(plan, {
     credentials: access.credentials,

@@ -85,7 +85,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (name === "preflight") {
     const mode = modeFlag(values.mode);
     const choice = registryChoice(values, io.env, COMMAND);
-    const access = await githubAccessFromEnv(io.env, io.signal);
+    const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
     refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
     const registry = await readChosenRegistry(choice, access, io.cwd, target);
     const { record_client: _client, ...report } = await recordPreflight(
@@ -127,7 +127,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const verdict = checkEngineRef(engineRef, runtimeMode);
   if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
 
-  const access = await githubAccessFromEnv(io.env, io.signal);
+  const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
   const [owner] = target.split("/");
   let recordClient;

@@ -4,24 +4,49 @@ import type { EngineOutcome } from "../../runtime/run-engine.js";
 const SUMMARY_WIDTH = 90;
 
 /** The record column: its path, marked when nothing was written, or why it could not be written. */
-function recordCell(outcome: EngineOutcome): string {
+function recordCell(outcome: EngineOutcome, under?: string): string {
   if (outcome.record === "failed") return `(not written: ${outcome.record_error ?? "unknown"})`;
-  const path = outcome.record_path ?? "";
+  const full = outcome.record_path ?? "";
+  const path = under !== undefined && full.startsWith(`${under}/`) ? full.slice(under.length + 1) : full;
   return outcome.record === "not-written" ? `${path} (dry run)` : path;
 }
 
-function shorten(text: string, width: number): string {
+/**
+ * `text` on one line, at most `width` characters: cut at the last word boundary that keeps at least
+ * half the width (a word is never cut in two unless it alone is that long), then "…".
+ */
+export function shorten(text: string, width: number): string {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  if (line.length <= width) return line;
+  const room = line.slice(0, width - 1);
+  const space = room.lastIndexOf(" ");
+  const cut = space >= width / 2 ? room.slice(0, space) : room;
+  return `${cut.replace(/[\s,;:(–—-]+$/, "")}…`;
 }
 
-/** Outcomes as an aligned plain-text table: engine, ok, summary, record path. */
-export function outcomeTable(outcomes: readonly EngineOutcome[]): string[] {
+/** The directory every written record of a run shares (its correlation id's), if they share one. */
+export function recordDirectory(outcomes: readonly EngineOutcome[]): string | undefined {
+  const directories = new Set(
+    outcomes
+      .filter((outcome) => outcome.record !== "failed" && outcome.record_path !== undefined)
+      .map((outcome) => outcome.record_path!.replace(/\/[^/]*$/, "")),
+  );
+  return directories.size === 1 ? [...directories][0] : undefined;
+}
+
+/**
+ * Outcomes as an aligned plain-text table: engine, ok, summary, record path (relative to
+ * `recordsUnder` when given, for a caller that names that directory once).
+ */
+export function outcomeTable(
+  outcomes: readonly EngineOutcome[],
+  options: { recordsUnder?: string } = {},
+): string[] {
   const rows = outcomes.map((outcome) => [
     outcome.engine,
     outcome.ok ? "ok" : "FAIL",
     shorten(outcome.summary, SUMMARY_WIDTH),
-    recordCell(outcome),
+    recordCell(outcome, options.recordsUnder),
   ]);
   const header = ["engine", "ok", "summary", "record"];
   const widths = header.map((title, column) =>

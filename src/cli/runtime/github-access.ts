@@ -24,8 +24,12 @@ export interface GitHubAccess {
  * Reads the API endpoint (`GITHUB_API_URL`, else the running local GitHub) and the credentials
  * (App, `GITHUB_TOKEN`/`GH_TOKEN`, or the local GitHub's admin token) at the edge.
  */
-export async function githubAccessFromEnv(env: Env, signal?: AbortSignal): Promise<GitHubAccess> {
-  const endpoint = await resolveApiEndpoint(env);
+export async function githubAccessFromEnv(
+  env: Env,
+  signal?: AbortSignal,
+  report?: (line: string) => void,
+): Promise<GitHubAccess> {
+  const endpoint = await resolveApiEndpoint(env, report);
   const source = await readTokenSource(env, {
     localAdminToken: endpoint.adminToken,
     releaseBrokerUrl: await releaseTokenBroker(),

@@ -41,7 +41,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "use marketplace (release tags and SHAs) or development (any ref)",
     });
   assertInstallableRef(ref, runtimeMode);
-  const access = await githubAccessFromEnv(io.env, io.signal);
+  const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   const [owner, name] = repo.split("/");
   const { token } = await access.tokens.issue({
     owner,

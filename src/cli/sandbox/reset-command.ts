@@ -47,7 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
   const choice = registryChoice(values, io.env, COMMAND);
-  const access = await githubAccessFromEnv(io.env, io.signal);
+  const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   const fullName = `${target.owner}/${target.repo}`;
   assertResettableSandbox(fullName, await resolveInRegistry(choice, access, io.cwd, fullName));
 

@@ -78,7 +78,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Refusals (another org's telemetry repository, the monitored repository itself, an invalid
   // record) come before any request, the run-date lookup included.
   planEmit({ telemetry_repo: telemetryName, record });
-  const github = await telemetryGitHub(io.env, io.signal);
+  const github = await telemetryGitHub(io.env, io.signal, "write", (line) => io.stderr(line));
   const started = Date.now();
   // The run's directory: preflight's day (no request for preflight itself), else one lookup.
   const runDate = await findRunDate(github, telemetryName, record, {

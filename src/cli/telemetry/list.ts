@@ -33,7 +33,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
   const entries = readRecordsFromApi(
-    await telemetryGitHub(io.env, io.signal, "read"),
+    await telemetryGitHub(io.env, io.signal, "read", (line) => io.stderr(line)),
     { repo: `${repo.owner}/${repo.repo}`, ...(values.ref ? { ref: values.ref } : {}) },
     { ...(target ? { target } : {}), ...(values.since ? { since: values.since } : {}) },
   );

@@ -26,7 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "record paths look like telemetry/v1/repos/<owner>-<repo>/<YYYY-MM-DD>/<correlation_id>/<engine>.json",
     });
   }
-  const github = await telemetryGitHub(io.env, io.signal, "read");
+  const github = await telemetryGitHub(io.env, io.signal, "read", (line) => io.stderr(line));
   let data: unknown;
   try {
     ({ data } = await github.rest.repos.getContent({

@@ -14,8 +14,9 @@ export async function telemetryGitHub(
   env: Env,
   signal?: AbortSignal,
   access: "read" | "write" = "write",
+  report?: (line: string) => void,
 ): Promise<GitHub> {
-  const endpoint = await resolveApiEndpoint(env);
+  const endpoint = await resolveApiEndpoint(env, report);
   const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim() || endpoint.adminToken;
   if (!token) {
     throw new UsageError("no GitHub token", {

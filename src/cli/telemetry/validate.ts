@@ -55,10 +55,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     const repo = repoFlag(values.repo, "repo", COMMAND);
     where = `${repo.owner}/${repo.repo}${values.ref ? `@${values.ref}` : ""}`;
-    entries = readRecordsFromApi(await telemetryGitHub(io.env, io.signal, "read"), {
-      repo: `${repo.owner}/${repo.repo}`,
-      ...(values.ref ? { ref: values.ref } : {}),
-    });
+    entries = readRecordsFromApi(
+      await telemetryGitHub(io.env, io.signal, "read", (line) => io.stderr(line)),
+      {
+        repo: `${repo.owner}/${repo.repo}`,
+        ...(values.ref ? { ref: values.ref } : {}),
+      },
+    );
   }
 
   const report = await validateRecords(

@@ -118,6 +118,15 @@ describe("planRun: event → mode → engines", () => {
     },
   );
 
+  it("carries the label an issues.labeled event added, for enforce's strategy latest", () => {
+    const labeled = plan("issues", anIssuesEvent("labeled", { label: { name: "workflow::review" } }));
+    expect(labeled.label_added).toBe("workflow::review");
+    // Only labeled names an added label; other actions (and a labeled event without one) carry none.
+    const unlabeled = plan("issues", anIssuesEvent("unlabeled", { label: { name: "workflow::review" } }));
+    expect(unlabeled).not.toHaveProperty("label_added");
+    expect(plan("issues", anIssuesEvent("labeled"))).not.toHaveProperty("label_added");
+  });
+
   it("refuses issues actions that cannot change labels or milestones", () => {
     expect(refusal("issues", anIssuesEvent("edited"))).toMatchObject({ field: "payload.action" });
   });

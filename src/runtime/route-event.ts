@@ -29,6 +29,8 @@ export interface Route {
   mode: RunMode;
   trigger: string;
   issue_number?: number;
+  /** The label an `issues.labeled` event added (enforce's strategy `latest` keeps it). */
+  label_added?: string;
   config_ref?: string;
   /** A correlation id carried by the event itself (`workflow_dispatch` input). */
   supplied_correlation_id?: string;
@@ -209,5 +211,11 @@ function routeIssues(payload: Payload, options: RouteOptions): Route | Refusal {
       `#${number} is a pull request, not an issue`,
       "nothing to do",
     );
-  return { mode: "enforce", trigger: `issues.${action}`, issue_number: number };
+  const label = action === "labeled" ? stringField(payload, "label.name")?.trim() : undefined;
+  return {
+    mode: "enforce",
+    trigger: `issues.${action}`,
+    issue_number: number,
+    ...(label === undefined || label === "" ? {} : { label_added: label }),
+  };
 }

@@ -42,7 +42,7 @@ export interface EngineRunDeps {
 
 type RunFields = Pick<
   RunPlan,
-  "target_repo" | "correlation_id" | "engine_ref" | "dry_run" | "issue_number" | "config_ref"
+  "target_repo" | "correlation_id" | "engine_ref" | "dry_run" | "issue_number" | "label_added" | "config_ref"
 >;
 
 /**
@@ -154,6 +154,7 @@ async function engineOutcome(
     clock: deps.clock,
     dry_run: run.dry_run,
     ...(run.issue_number === undefined ? {} : { issue_number: run.issue_number }),
+    ...(run.label_added === undefined ? {} : { label_added: run.label_added }),
     ...(run.config_ref === undefined ? {} : { config_ref: run.config_ref }),
   });
   let value: unknown;

@@ -28,6 +28,8 @@ export interface RunPlan {
   readonly engines: readonly EngineName[];
   /** The issue an `enforce` run works on. */
   readonly issue_number?: number;
+  /** The label the `issues.labeled` event added, so enforce's strategy `latest` needs no extra read. */
+  readonly label_added?: string;
   /** The commit whose `.github/task-assistant.yml` is read (a pushed or proposed change); default branch when absent. */
   readonly config_ref?: string;
   /** Whether `engine_ref` satisfies the runtime mode's policy. Not a refusal: preflight fails on it and records why. */

@@ -27,6 +27,7 @@ const FLAGS = {
   "engine-ref": { type: "string" },
   "runtime-mode": { type: "string" },
   issue: { type: "string" },
+  "label-added": { type: "string" },
   "config-ref": { type: "string" },
   mode: { type: "string" },
   "record-failure": { type: "string" },
@@ -58,6 +59,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const engineRef = flag(values["engine-ref"], "engine-ref").trim();
   const runtimeMode = runtimeModeFlag(values["runtime-mode"]);
   const issue = issueFlag(values.issue, name === "enforce");
+  // The label an issues.labeled event added; an empty value (other events) means none.
+  const labelAdded = values["label-added"]?.trim() || undefined;
   const actions = readActionsEnv(io.env);
   // A re-run attempt writes its own records, never beside an earlier attempt's.
   const correlationId = attemptCorrelationId(correlation.value, actions.run);
@@ -176,6 +179,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       engine_ref: engineRef,
       dry_run: values["dry-run"] === true,
       ...(issue === undefined ? {} : { issue_number: issue }),
+      ...(labelAdded === undefined ? {} : { label_added: labelAdded }),
       ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
     },
     telemetry,

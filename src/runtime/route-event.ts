@@ -20,7 +20,13 @@ export const ENFORCED_ISSUE_ACTIONS = [
 export const VALIDATED_PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize"] as const;
 
 /** Modes an operator may choose for `workflow_dispatch` (enforce needs an issue event). */
-export const DISPATCHABLE_MODES: readonly RunMode[] = ["self-test", "validate", "materialize"];
+export const DISPATCHABLE_MODES: readonly RunMode[] = ["self-test", "validate", "materialize", "reconcile"];
+
+/**
+ * The dispatcher's schedule for reconcile (hourly, off the hour); every other schedule validates. A
+ * `schedule` event names its cron in `payload.schedule`.
+ */
+export const RECONCILE_SCHEDULE = "41 * * * *";
 
 /** GitHub lists at most this many commits in a push payload; a full list may be truncated. */
 const PUSH_COMMIT_LIST_LIMIT = 20;
@@ -44,7 +50,8 @@ export interface RouteOptions {
 }
 
 /**
- * Event → mode (DESIGN §5.4). Config pushed or proposed in a PR → validate; schedule → validate;
+ * Event → mode (DESIGN §5.4). Config pushed or proposed in a PR → validate; schedule → validate, or
+ * reconcile on `RECONCILE_SCHEDULE`;
  * workflow_dispatch → the chosen mode; issues → enforce for that issue, unless our own bot caused the
  * event (the loop guard). Everything else is refused by name.
  */
@@ -71,7 +78,9 @@ function routeByEvent(eventName: string, payload: Payload, options: RouteOptions
     case "pull_request":
       return routePullRequest(payload);
     case "schedule":
-      return { mode: "validate", trigger: "schedule" };
+      return stringField(payload, "schedule")?.trim() === RECONCILE_SCHEDULE
+        ? { mode: "reconcile", trigger: "schedule" }
+        : { mode: "validate", trigger: "schedule" };
     case "workflow_dispatch":
       return routeWorkflowDispatch(payload, options);
     case "issues":

@@ -6,9 +6,9 @@ import type { EngineName } from "./engine.js";
  */
 
 /** What a run does; chosen by the event (or, for `workflow_dispatch`, by the operator). */
-export type RunMode = "validate" | "materialize" | "enforce" | "self-test";
+export type RunMode = "validate" | "materialize" | "enforce" | "reconcile" | "self-test";
 
-export const RUN_MODES: readonly RunMode[] = ["validate", "materialize", "enforce", "self-test"];
+export const RUN_MODES: readonly RunMode[] = ["validate", "materialize", "enforce", "reconcile", "self-test"];
 
 /** `marketplace` (the default) pins engines to a tag or SHA; `development` accepts any ref and records it. */
 export type RuntimeMode = "marketplace" | "development";

@@ -9,7 +9,6 @@ import {
 import type { ReconcileState } from "../../src/engines/reconcile/reconcile-state.js";
 import { maxInWindow } from "../../src/engines/reconcile/write-pacer.js";
 import { validateConfig } from "../../src/config/validate-config.js";
-import type { HostConfig } from "../../src/config/config-model.js";
 import type { EngineResult } from "../../src/runtime/engine.js";
 import {
   CONFIG_PATH,

@@ -3,11 +3,11 @@ import { configFailureSummary, configValidityChecks } from "../../config/host-ch
 import { readHostConfig } from "../../config/read-host-config.js";
 import { readMilestones } from "../../config/read-repo-inventory.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
-import { applyEnforcement } from "./apply-enforcement.js";
-import { bindMilestone, NO_ENFORCEMENT_CHECK } from "./enforcement-plan.js";
-import { issueChangeOf } from "./issue-change.js";
-import { planEnforcement } from "./plan-enforcement.js";
-import { readIssue, readLabelEvents } from "./read-issue.js";
+import { applyEnforcement } from "../../enforcement/apply-enforcement.js";
+import { bindMilestone, NO_ENFORCEMENT_CHECK } from "../../enforcement/enforcement-plan.js";
+import { issueChangeOf } from "../../enforcement/issue-change.js";
+import { planEnforcement } from "../../enforcement/plan-enforcement.js";
+import { readIssue, readLabelEvents } from "../../enforcement/read-issue.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the

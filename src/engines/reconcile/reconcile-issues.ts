@@ -3,9 +3,13 @@ import type { HostConfig } from "../../config/config-model.js";
 import type { Check } from "../../runtime/engine.js";
 import { InternalError } from "../../errors.js";
 import { httpStatusOf } from "../../config/load-host-config.js";
-import { bindMilestone, type EnforcementPlan, type IssueSnapshot } from "../enforce/enforcement-plan.js";
-import { CHANGES_CAP, issueChangeOf, type IssueChange } from "../enforce/issue-change.js";
-import { planEnforcement } from "../enforce/plan-enforcement.js";
+import {
+  bindMilestone,
+  type EnforcementPlan,
+  type IssueSnapshot,
+} from "../../enforcement/enforcement-plan.js";
+import { CHANGES_CAP, issueChangeOf, type IssueChange } from "../../enforcement/issue-change.js";
+import { planEnforcement } from "../../enforcement/plan-enforcement.js";
 import type { GitHub } from "../../github/octokit.js";
 import { PAGE_SIZE, type IssuePage } from "./list-issue-page.js";
 import type { ReconcileState, SettledPage } from "./reconcile-state.js";

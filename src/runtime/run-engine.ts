@@ -63,7 +63,7 @@ export async function runEngine(
   const written = await writeOutcome(name, outcome, run, telemetryRepo, deps);
   const plan = (outcome.details as { plan?: unknown }).plan;
   return Array.isArray(plan) && plan.every((line) => typeof line === "string")
-    ? { ...written, plan: plan as string[] }
+    ? { ...written, plan: plan }
     : written;
 }
 

@@ -152,6 +152,9 @@ export function engineJobs(context: EngineJobsContext) {
             "--telemetry-repo",
             telemetryRepo ?? "",
             ...(engine === "enforce" ? ["--issue", String(plan.issue_number)] : []),
+            ...(engine === "enforce" && plan.label_added !== undefined
+              ? ["--label-added", plan.label_added]
+              : []),
           ];
     const result = await context.cli(["engine", "run", engine, ...flags, ...specific, "--json"], {
       cwd: run.cwd,

@@ -31,7 +31,7 @@ jobs:
     with:
       target_repo: \${{ github.repository }}
       engine_ref: ${ref}
-${["validate", "materialize", "enforce", "self-test", "dashboard"].map((name) => engine(name)).join("\n")}
+${["validate", "materialize", "enforce", "reconcile", "self-test", "dashboard"].map((name) => engine(name)).join("\n")}
 `);
 }
 

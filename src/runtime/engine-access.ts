@@ -19,6 +19,8 @@ export const ENGINE_ACCESS: Readonly<Record<EngineName, EngineAccess>> = {
   validate: { target: { contents: "read", issues: "read" }, telemetry: {} },
   materialize: { target: { contents: "read", issues: "write" }, telemetry: {} },
   enforce: { target: { contents: "read", issues: "write" }, telemetry: {} },
+  // Reconcile resumes from its own last record, so it also reads the telemetry repository.
+  reconcile: { target: { contents: "read", issues: "write" }, telemetry: { contents: "read" } },
   "self-test": { target: { contents: "read", issues: "read" }, telemetry: {} },
   // The dashboard engine reads the org's raw records and writes the derived dashboards beside them.
   dashboard: { target: {}, telemetry: { contents: "write" } },

@@ -16,6 +16,7 @@ const ENGINE_MODULES: Readonly<Record<CatalogEngineName, EngineLoader>> = {
   validate: () => import("../engines/validate/index.js"),
   materialize: () => import("../engines/materialize/index.js"),
   enforce: () => import("../engines/enforce/index.js"),
+  reconcile: () => import("../engines/reconcile/index.js"),
   "self-test": () => import("../engines/self-test/index.js"),
   dashboard: () => import("../engines/dashboard/index.js"),
 };

@@ -6,13 +6,15 @@ import type { Clock } from "../util/clock.js";
  * `EngineContext`. They get no registry, no way to start another engine and no id generator.
  */
 
-export type EngineName = "preflight" | "validate" | "materialize" | "enforce" | "self-test" | "dashboard";
+export type EngineName =
+  "preflight" | "validate" | "materialize" | "enforce" | "reconcile" | "self-test" | "dashboard";
 
 export const ENGINE_NAMES: readonly EngineName[] = [
   "preflight",
   "validate",
   "materialize",
   "enforce",
+  "reconcile",
   "self-test",
   "dashboard",
 ];
@@ -64,6 +66,13 @@ export interface EngineContext {
   readonly issue_number?: number;
   /** The label an `issues.labeled` event added, for `enforce`'s strategy `latest`. */
   readonly label_added?: string;
+  /** `reconcile`: the most writes this run makes before it stops and leaves the rest to the next run. */
+  readonly write_budget?: number;
+  /**
+   * Waits `ms` (reconcile's pacing). Absent: a real timer. Tests and benchmarks pass one that moves a
+   * simulated clock instead, so a paced run takes no real minutes.
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Git ref to read the host config from (a pull request's head); the default branch when absent. */
   readonly config_ref?: string;
 }

@@ -5,6 +5,7 @@ const ENGINES_BY_MODE: Readonly<Record<RunMode, readonly EngineName[]>> = {
   validate: ["preflight", "validate"],
   materialize: ["preflight", "materialize"],
   enforce: ["preflight", "enforce"],
+  reconcile: ["preflight", "reconcile"],
   "self-test": ["preflight", "self-test", "dashboard"],
 };
 

@@ -118,6 +118,28 @@ describe("planRun: event → mode → engines", () => {
     },
   );
 
+  it("reconciles on the reconcile schedule and by hand; other schedules validate", () => {
+    expect(plan("schedule", { schedule: "41 * * * *" })).toMatchObject({
+      mode: "reconcile",
+      engines: ["preflight", "reconcile"],
+      trigger: "schedule",
+    });
+    expect(plan("schedule", { schedule: "17 3 * * *" }).mode).toBe("validate");
+    expect(plan("workflow_dispatch", { inputs: { mode: "reconcile" } })).toMatchObject({
+      mode: "reconcile",
+      engines: ["preflight", "reconcile"],
+    });
+  });
+
+  it("carries the label an issues.labeled event added, for enforce's strategy latest", () => {
+    const labeled = plan("issues", anIssuesEvent("labeled", { label: { name: "workflow::review" } }));
+    expect(labeled.label_added).toBe("workflow::review");
+    // Only labeled names an added label; other actions (and a labeled event without one) carry none.
+    const unlabeled = plan("issues", anIssuesEvent("unlabeled", { label: { name: "workflow::review" } }));
+    expect(unlabeled).not.toHaveProperty("label_added");
+    expect(plan("issues", anIssuesEvent("labeled"))).not.toHaveProperty("label_added");
+  });
+
   it("refuses issues actions that cannot change labels or milestones", () => {
     expect(refusal("issues", anIssuesEvent("edited"))).toMatchObject({ field: "payload.action" });
   });

@@ -75,6 +75,7 @@ export function planRun(eventName: string, payload: unknown, options: PlanOption
     runtime_mode: runtimeMode,
     engines: enginesForMode(route.mode),
     ...(route.issue_number === undefined ? {} : { issue_number: route.issue_number }),
+    ...(route.label_added === undefined ? {} : { label_added: route.label_added }),
     ...(route.config_ref === undefined ? {} : { config_ref: route.config_ref }),
     engine_ref_policy: checkEngineRef(engineRef, runtimeMode),
     correlation_source: correlation.source,

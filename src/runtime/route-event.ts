@@ -20,7 +20,13 @@ export const ENFORCED_ISSUE_ACTIONS = [
 export const VALIDATED_PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize"] as const;
 
 /** Modes an operator may choose for `workflow_dispatch` (enforce needs an issue event). */
-export const DISPATCHABLE_MODES: readonly RunMode[] = ["self-test", "validate", "materialize"];
+export const DISPATCHABLE_MODES: readonly RunMode[] = ["self-test", "validate", "materialize", "reconcile"];
+
+/**
+ * The dispatcher's schedule for reconcile (hourly, off the hour); every other schedule validates. A
+ * `schedule` event names its cron in `payload.schedule`.
+ */
+export const RECONCILE_SCHEDULE = "41 * * * *";
 
 /** GitHub lists at most this many commits in a push payload; a full list may be truncated. */
 const PUSH_COMMIT_LIST_LIMIT = 20;
@@ -29,6 +35,8 @@ export interface Route {
   mode: RunMode;
   trigger: string;
   issue_number?: number;
+  /** The label an `issues.labeled` event added (enforce's strategy `latest` keeps it). */
+  label_added?: string;
   config_ref?: string;
   /** A correlation id carried by the event itself (`workflow_dispatch` input). */
   supplied_correlation_id?: string;
@@ -42,7 +50,8 @@ export interface RouteOptions {
 }
 
 /**
- * Event → mode (DESIGN §5.4). Config pushed or proposed in a PR → validate; schedule → validate;
+ * Event → mode (DESIGN §5.4). Config pushed or proposed in a PR → validate; schedule → validate, or
+ * reconcile on `RECONCILE_SCHEDULE`;
  * workflow_dispatch → the chosen mode; issues → enforce for that issue, unless our own bot caused the
  * event (the loop guard). Everything else is refused by name.
  */
@@ -69,7 +78,9 @@ function routeByEvent(eventName: string, payload: Payload, options: RouteOptions
     case "pull_request":
       return routePullRequest(payload);
     case "schedule":
-      return { mode: "validate", trigger: "schedule" };
+      return stringField(payload, "schedule")?.trim() === RECONCILE_SCHEDULE
+        ? { mode: "reconcile", trigger: "schedule" }
+        : { mode: "validate", trigger: "schedule" };
     case "workflow_dispatch":
       return routeWorkflowDispatch(payload, options);
     case "issues":
@@ -209,5 +220,11 @@ function routeIssues(payload: Payload, options: RouteOptions): Route | Refusal {
       `#${number} is a pull request, not an issue`,
       "nothing to do",
     );
-  return { mode: "enforce", trigger: `issues.${action}`, issue_number: number };
+  const label = action === "labeled" ? stringField(payload, "label.name")?.trim() : undefined;
+  return {
+    mode: "enforce",
+    trigger: `issues.${action}`,
+    issue_number: number,
+    ...(label === undefined || label === "" ? {} : { label_added: label }),
+  };
 }

@@ -21,6 +21,8 @@ export interface EngineOutcome {
   readonly record: "created" | "identical" | "not-written" | "failed";
   /** Why the record could not be written. */
   readonly record_error?: string;
+  /** The engine's plan as lines a person reads (reconcile's counts and changes), when it gives one. */
+  readonly plan?: readonly string[];
 }
 
 export interface EngineRunDeps {
@@ -47,8 +49,8 @@ export interface EngineRunDeps {
 
 type RunFields = Pick<
   RunPlan,
-  "target_repo" | "correlation_id" | "engine_ref" | "dry_run" | "issue_number" | "config_ref"
->;
+  "target_repo" | "correlation_id" | "engine_ref" | "dry_run" | "issue_number" | "label_added" | "config_ref"
+> & { readonly write_budget?: number };
 
 /**
  * Runs one engine and writes its one record (DESIGN §5.7). Whatever happens — the module does not
@@ -63,7 +65,11 @@ export async function runEngine(
   deps: EngineRunDeps,
 ): Promise<EngineOutcome> {
   const outcome = await engineOutcome(name, run, telemetryRepo, deps);
-  return writeOutcome(name, outcome, run, telemetryRepo, deps);
+  const written = await writeOutcome(name, outcome, run, telemetryRepo, deps);
+  const plan = (outcome.details as { plan?: unknown }).plan;
+  return Array.isArray(plan) && plan.every((line) => typeof line === "string")
+    ? { ...written, plan: plan }
+    : written;
 }
 
 /**
@@ -159,6 +165,8 @@ async function engineOutcome(
     clock: deps.clock,
     dry_run: run.dry_run,
     ...(run.issue_number === undefined ? {} : { issue_number: run.issue_number }),
+    ...(run.label_added === undefined ? {} : { label_added: run.label_added }),
+    ...(run.write_budget === undefined ? {} : { write_budget: run.write_budget }),
     ...(run.config_ref === undefined ? {} : { config_ref: run.config_ref }),
   });
   let value: unknown;

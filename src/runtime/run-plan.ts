@@ -6,9 +6,9 @@ import type { EngineName } from "./engine.js";
  */
 
 /** What a run does; chosen by the event (or, for `workflow_dispatch`, by the operator). */
-export type RunMode = "validate" | "materialize" | "enforce" | "self-test";
+export type RunMode = "validate" | "materialize" | "enforce" | "reconcile" | "self-test";
 
-export const RUN_MODES: readonly RunMode[] = ["validate", "materialize", "enforce", "self-test"];
+export const RUN_MODES: readonly RunMode[] = ["validate", "materialize", "enforce", "reconcile", "self-test"];
 
 /** `marketplace` (the default) pins engines to a tag or SHA; `development` accepts any ref and records it. */
 export type RuntimeMode = "marketplace" | "development";
@@ -28,6 +28,8 @@ export interface RunPlan {
   readonly engines: readonly EngineName[];
   /** The issue an `enforce` run works on. */
   readonly issue_number?: number;
+  /** The label the `issues.labeled` event added, so enforce's strategy `latest` needs no extra read. */
+  readonly label_added?: string;
   /** The commit whose `.github/task-assistant.yml` is read (a pushed or proposed change); default branch when absent. */
   readonly config_ref?: string;
   /** Whether `engine_ref` satisfies the runtime mode's policy. Not a refusal: preflight fails on it and records why. */

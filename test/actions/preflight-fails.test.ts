@@ -37,6 +37,7 @@ describe("preflight fails for a disabled repository", () => {
       "preflight/preflight": "failure",
       validate: "skipped",
       materialize: "skipped",
+      reconcile: "skipped",
       enforce: "skipped",
       "self-test": "skipped",
       dashboard: "skipped",

@@ -11,7 +11,7 @@ describe("limits, conditional requests, faults and stats", () => {
     github = await startTestGitHub(
       {
         users: [{ login: "alice" }, { login: "bob" }],
-        repos: [{ name: "alice/notes", issues: [{ title: "one" }] }],
+        repos: [{ name: "alice/notes", issues: [{ title: "one" }] }, { name: "alice/scratch" }],
         tokens: [
           { token: "ghp_alice_0001", user: "alice" },
           { token: "ghp_bob_000001", user: "bob", rate_limit: 3 },
@@ -66,6 +66,24 @@ describe("limits, conditional requests, faults and stats", () => {
     const changed = await alice.rest.issues.listForRepo({ ...repo, headers: { "if-none-match": etag } });
     expect(changed.status).toBe(200);
     expect(changed.data).toHaveLength(2);
+  });
+
+  it("keeps a listing's ETag across writes elsewhere and other tokens: it follows the content, as GitHub's does", async () => {
+    const alice = github.client("ghp_alice_0001");
+    const first = await alice.rest.issues.listForRepo(repo);
+    const etag = first.headers.etag!;
+    // A write to another repository, then the same page read with another token.
+    await github.client().rest.issues.create({ owner: "alice", repo: "scratch", title: "elsewhere" });
+    await expect(
+      github
+        .client("ghp_bob_000001")
+        .rest.issues.listForRepo({ ...repo, headers: { "if-none-match": etag } }),
+    ).rejects.toMatchObject({ status: 304 });
+    // A change to what the page shows moves it on.
+    await github.client().rest.issues.update({ ...repo, issue_number: 1, title: "renamed" });
+    const changed = await alice.rest.issues.listForRepo({ ...repo, headers: { "if-none-match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
   });
 
   it("answers content creation beyond the per-minute limit with 403 and retry-after", async () => {

@@ -32,6 +32,15 @@ const TEMPLATE_MILESTONES = [
   { title: "Phase 3 – Release" },
 ];
 
+const LATEST_CONFIG = `schema_version: "1.1"
+tracks: []
+labels: []
+milestones: []
+enforcement:
+  exclusivity:
+    scoped: { mode: enforce, strategy: latest }
+`;
+
 let world: DispatchWorld;
 let template: string;
 
@@ -62,6 +71,17 @@ beforeAll(async () => {
       labels: TEMPLATE_LABELS,
       milestones: TEMPLATE_MILESTONES,
       issues: [{ title: "Two phases", user: "ada", labels: ["phase-1", "phase-2"] }],
+    },
+    // Scoped labels, strategy latest: each issue carries three labels of the scope workflow::.
+    {
+      name: "acme/scoped",
+      files: { [CONFIG_PATH]: LATEST_CONFIG },
+      labels: ["workflow::todo", "workflow::review", "workflow::doing"].map((name) => ({ name })),
+      issues: [1, 2].map((n) => ({
+        title: `Scoped ${n}`,
+        user: "ada",
+        labels: ["workflow::todo", "workflow::review", "workflow::doing"],
+      })),
     },
   ];
   world = await startDispatchWorld(hosts);
@@ -298,5 +318,56 @@ describe("enforce through dispatch", () => {
       details: { errors: [expect.objectContaining({ path: "/unknownKey", line: 52, col: 1 })] },
     });
     expect(await hostWrites()).toEqual([]);
+  });
+
+  it("keeps the label an issues.labeled event names (strategy latest) without reading the issue's events", async () => {
+    await world.github.resetStats();
+    const labeled = {
+      action: "labeled",
+      issue: { number: 1 },
+      label: { name: "workflow::review" },
+      sender: { login: "ada" },
+      repository: { full_name: "acme/scoped" },
+    };
+    const { code, report } = await world.dispatchJson("issues", labeled, "acme/scoped", [
+      "--correlation-id",
+      "enforce-latest-labeled",
+    ]);
+    expect(code).toBe(0);
+    const record = await world.record(report.engines[0].record_path);
+    expect(record.details.actions).toEqual([
+      {
+        id: "scoped.labels.pruned",
+        scope: "workflow",
+        kept: "workflow::review",
+        removed: ["workflow::todo", "workflow::doing"],
+      },
+    ]);
+    const routes = (await world.github.stats()).requests.map((r) => r.route);
+    expect(routes).not.toContain("/repos/{owner}/{repo}/issues/{issue_number}/events");
+  });
+
+  it("reads the issue's label events when the event names no label (issues.opened)", async () => {
+    await world.github.resetStats();
+    const opened = {
+      action: "opened",
+      issue: { number: 2 },
+      sender: { login: "ada" },
+      repository: { full_name: "acme/scoped" },
+    };
+    const { code, report } = await world.dispatchJson("issues", opened, "acme/scoped", [
+      "--correlation-id",
+      "enforce-latest-opened",
+    ]);
+    expect(code).toBe(0);
+    const record = await world.record(report.engines[0].record_path);
+    // Created with all three at once: no label event tells them apart, so the name order decides.
+    expect(record.details.actions).toEqual([
+      expect.objectContaining({ id: "scoped.labels.pruned", scope: "workflow", kept: "workflow::todo" }),
+    ]);
+    const events = (await world.github.stats()).requests.filter(
+      (r) => r.route === "/repos/{owner}/{repo}/issues/{issue_number}/events",
+    );
+    expect(events.map((r) => r.count)).toEqual([1]);
   });
 });

@@ -139,10 +139,24 @@ describe("enforce against the local GitHub", () => {
       "Resolved phase label exclusivity (kept phase-3.10); resolved priority label exclusivity (kept priority/high); milestone set to match phase-3.10",
     );
     expect(result.issue).toEqual({ number: 1 });
+    // The record names the changed issue: before → after, and the rules that changed it.
+    expect(result.changes).toEqual([
+      {
+        number: 1,
+        before: {
+          labels: ["phase-3.9", "bug", "phase-3.10", "priority/low", "priority/high"],
+          milestone: "Phase 3.9 – Hardening",
+        },
+        after: { labels: ["bug", "phase-3.10", "priority/high"], milestone: "Phase 3.10 – Release" },
+        rules: ["phase.labels.pruned", "priority.labels.pruned", "issue.milestone.set"],
+      },
+    ]);
+    expect(result.changes_total).toBe(1);
   });
 
   it("makes no write on a second run", async () => {
     const result = await engine.run(world.context({ issue_number: 1 }));
+    expect(result).toMatchObject({ changes: [], changes_total: 0 });
     expect(result).toMatchObject({ ok: true, summary: "No changes required", actions: [] });
     expect(world.sent.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /repos/acme/widgets/contents/.github/task-assistant.yml",

@@ -272,7 +272,12 @@ describe("task-assistant dispatch plan", () => {
     const output = join(dir, "output");
     await writeFile(
       payload,
-      JSON.stringify({ action: "labeled", issue: { number: 7 }, sender: { login: "ada" } }),
+      JSON.stringify({
+        action: "labeled",
+        issue: { number: 7 },
+        label: { name: "phase-2" },
+        sender: { login: "ada" },
+      }),
     );
     await writeFile(output, "");
     const { code, stdout } = await runCli(
@@ -309,6 +314,7 @@ describe("task-assistant dispatch plan", () => {
         "runtime_mode=marketplace",
         'engines=["preflight","enforce"]',
         "issue_number=7",
+        "label_added=phase-2",
         "config_ref=",
         "engine_ref_ok=true",
         "",

@@ -9,7 +9,7 @@ export const commands: CommandTable = {
          [--mode MODE] [--correlation-id ID] [--engine-ref REF] [--runtime-mode marketplace|development]
 
 Prints the dispatcher's plan as JSON. On GitHub Actions it also writes the step outputs mode,
-target_repo, correlation_id, engine_ref, runtime_mode, engines, issue_number, config_ref and
+target_repo, correlation_id, engine_ref, runtime_mode, engines, issue_number, label_added, config_ref and
 engine_ref_ok to $GITHUB_OUTPUT, for the preflight and engine jobs.
 
 Options:

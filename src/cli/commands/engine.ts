@@ -4,12 +4,12 @@ export const commands: CommandTable = {
   run: {
     summary: "run one engine and write its one record (what the engine workflows call)",
     usage: `Usage: task-assistant engine run NAME --target-repo OWNER/REPO --telemetry-repo OWNER/NAME
-         --correlation-id ID --engine-ref REF [--issue N] [--config-ref REF] [--runtime-mode MODE]
+         --correlation-id ID --engine-ref REF [--issue N] [--label-added NAME] [--max-writes N] [--config-ref REF] [--runtime-mode MODE]
          [--dry-run] [--json] [--record-failure REASON]
        task-assistant engine run preflight --target-repo OWNER/REPO --correlation-id ID --engine-ref REF
          --mode MODE (--infra-repo OWNER/REPO | --registry FILE) [--config-ref REF] [--runtime-mode MODE]
 
-Engines: validate, materialize, enforce, self-test, dashboard, and preflight (which reads the
+Engines: validate, materialize, enforce, reconcile, self-test, dashboard, and preflight (which reads the
 registry, checks the run's invariants, and writes the step outputs ok and telemetry_repo).
 Whatever happens to the engine, it gets exactly one record: an ok=false one when it crashes.
 
@@ -19,6 +19,9 @@ Options:
   --correlation-id ID          the run's id (the telemetry directory)
   --engine-ref REF             the ref this code was checked out at (a tag or SHA in marketplace mode)
   --issue N                    enforce: the issue to work on
+  --label-added NAME           enforce: the label the issues.labeled event added (strategy latest keeps
+                               it without reading the issue's events); empty or absent for other events
+  --max-writes N               reconcile: stop after N writes (default 400); the next run resumes there
   --config-ref REF             the commit whose .github/task-assistant.yml is read (default branch if absent)
   --mode MODE                  preflight: the run's mode (validate, materialize, enforce, self-test)
   --infra-repo, --registry     preflight: where the registry is read (see \`dispatch --help\`)

@@ -19,6 +19,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     runtime_mode: plan.runtime_mode,
     engines: JSON.stringify(plan.engines),
     issue_number: plan.issue_number === undefined ? "" : String(plan.issue_number),
+    label_added: plan.label_added ?? "",
     config_ref: plan.config_ref ?? "",
     engine_ref_ok: String(plan.engine_ref_policy.ok),
   });

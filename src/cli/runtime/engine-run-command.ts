@@ -27,6 +27,8 @@ const FLAGS = {
   "engine-ref": { type: "string" },
   "runtime-mode": { type: "string" },
   issue: { type: "string" },
+  "label-added": { type: "string" },
+  "max-writes": { type: "string" },
   "config-ref": { type: "string" },
   mode: { type: "string" },
   "record-failure": { type: "string" },
@@ -58,6 +60,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const engineRef = flag(values["engine-ref"], "engine-ref").trim();
   const runtimeMode = runtimeModeFlag(values["runtime-mode"]);
   const issue = issueFlag(values.issue, name === "enforce");
+  // The label an issues.labeled event added; an empty value (other events) means none.
+  const labelAdded = values["label-added"]?.trim() || undefined;
+  const maxWrites = maxWritesFlag(values["max-writes"]);
   const actions = readActionsEnv(io.env);
   // A re-run attempt writes its own records, never beside an earlier attempt's.
   const correlationId = attemptCorrelationId(correlation.value, actions.run);
@@ -176,6 +181,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       engine_ref: engineRef,
       dry_run: values["dry-run"] === true,
       ...(issue === undefined ? {} : { issue_number: issue }),
+      ...(labelAdded === undefined ? {} : { label_added: labelAdded }),
+      ...(maxWrites === undefined ? {} : { write_budget: maxWrites }),
       ...(values["config-ref"] ? { config_ref: values["config-ref"] } : {}),
     },
     telemetry,
@@ -210,6 +217,7 @@ async function report_(
   failures: string[],
 ): Promise<void> {
   io.stdout(json ? jsonOut(outcome) : `${outcomeTable([outcome]).join("\n")}\n`);
+  if (!json && outcome.plan !== undefined) io.stdout(`${outcome.plan.join("\n")}\n`);
   await appendStepSummary(
     actions,
     [
@@ -217,6 +225,7 @@ async function report_(
       "",
       ...outcomeMarkdown([outcome]),
       "",
+      ...(outcome.plan === undefined ? [] : ["```", ...outcome.plan, "```", ""]),
       ...failures.filter(Boolean),
       "",
     ].join("\n"),
@@ -295,6 +304,16 @@ function issueFlag(value: string | undefined, needed: boolean): number | undefin
   if (!/^[1-9]\d{0,9}$/.test(text))
     throw new UsageError(`--issue ${JSON.stringify(text)} is not an issue number`, {
       hint: "pass a positive integer",
+    });
+  return Number(text);
+}
+
+function maxWritesFlag(value: string | undefined): number | undefined {
+  const text = value?.trim() ?? "";
+  if (text === "") return undefined;
+  if (!/^[1-9]\d{0,5}$/.test(text))
+    throw new UsageError(`--max-writes ${JSON.stringify(text)} is not a positive number of writes`, {
+      hint: "pass a whole number from 1 to 999999 (reconcile's default is 400)",
     });
   return Number(text);
 }

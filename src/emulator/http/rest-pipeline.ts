@@ -105,11 +105,15 @@ function invalidate(emu: Emulator, params: Record<string, string>): void {
   emu.state.changed(params.owner && params.repo ? emu.state.repo(params.owner, params.repo) : undefined);
 }
 
-function etagOf(emu: Emulator, principal: Principal, req: IncomingMessage): string {
-  const hash = createHash("sha1")
-    .update(`${emu.state.revision}|${principal.rateKey}|${req.url ?? ""}|${req.headers.accept ?? ""}`)
-    .digest("hex");
-  return `W/"${hash}"`;
+/**
+ * A GET's ETag, as GitHub makes it: a weak hash of the representation (the body and the media type it
+ * was asked for). It changes exactly when the answer changes, so a write elsewhere, or the same
+ * content read with another token, leaves it as it was and `If-None-Match` still answers 304.
+ */
+function etagOf(req: IncomingMessage, payload: Buffer | undefined): string {
+  const hash = createHash("sha1").update(`${req.headers.accept ?? ""}\n`);
+  if (payload !== undefined) hash.update(payload);
+  return `W/"${hash.digest("hex")}"`;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -208,8 +212,9 @@ export async function handleRest(
       "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset",
     date: new Date(now).toUTCString(),
   };
+  let payload = payloadOf(reply);
   if (reply.status === 200 && method === "GET" && !route?.free) {
-    const etag = etagOf(emu, principal, req);
+    const etag = etagOf(req, payload);
     headers.etag = etag;
     headers["cache-control"] = "private, max-age=60, s-maxage=60";
     headers.vary = "Accept, Authorization, Cookie, X-GitHub-OTP";
@@ -227,15 +232,9 @@ export async function handleRest(
   }
   Object.assign(headers, rateHeaders, reply.headers);
 
-  let payload: Buffer | undefined;
   if (reply.raw) {
     headers["content-type"] = reply.raw.contentType;
     headers["x-github-media-type"] = reply.raw.mediaType;
-    payload = Buffer.from(reply.raw.data);
-  } else if (reply.json !== undefined) {
-    payload = typeof reply.json === "string" ? Buffer.from(reply.json) : reply.json;
-  } else if (reply.body !== undefined) {
-    payload = Buffer.from(JSON.stringify(reply.body));
   }
   if (reply.status === 204 || reply.status === 304) payload = undefined;
   if (payload === undefined) delete headers["content-type"];
@@ -259,4 +258,12 @@ export async function handleRest(
       body: observed,
     });
   }
+}
+
+/** The bytes a reply sends (before a 204 or 304 drops them). */
+function payloadOf(reply: Reply): Buffer | undefined {
+  if (reply.raw) return Buffer.from(reply.raw.data);
+  if (reply.json !== undefined) return typeof reply.json === "string" ? Buffer.from(reply.json) : reply.json;
+  if (reply.body !== undefined) return Buffer.from(JSON.stringify(reply.body));
+  return undefined;
 }

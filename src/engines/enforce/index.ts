@@ -3,10 +3,11 @@ import { configFailureSummary, configValidityChecks } from "../../config/host-ch
 import { readHostConfig } from "../../config/read-host-config.js";
 import { readMilestones } from "../../config/read-repo-inventory.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
-import { applyEnforcement } from "./apply-enforcement.js";
-import { bindMilestone, NO_ENFORCEMENT_CHECK } from "./enforcement-plan.js";
-import { planEnforcement } from "./plan-enforcement.js";
-import { readIssue, readLabelEvents } from "./read-issue.js";
+import { applyEnforcement } from "../../enforcement/apply-enforcement.js";
+import { bindMilestone, NO_ENFORCEMENT_CHECK } from "../../enforcement/enforcement-plan.js";
+import { issueChangeOf } from "../../enforcement/issue-change.js";
+import { planEnforcement } from "../../enforcement/plan-enforcement.js";
+import { readIssue, readLabelEvents } from "../../enforcement/read-issue.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
@@ -86,7 +87,12 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
   }
   const summary =
     ctx.dry_run && plan.write !== undefined ? `Dry run: ${lowerFirst(plan.summary)}` : plan.summary;
-  return engineResult("enforce", summary, [...checks, ...plan.checks], plan.actions, extra);
+  const change = issueChangeOf(plan);
+  return engineResult("enforce", summary, [...checks, ...plan.checks], plan.actions, {
+    ...extra,
+    changes: change === undefined ? [] : [change],
+    changes_total: change === undefined ? 0 : 1,
+  });
 }
 
 function lowerFirst(text: string): string {

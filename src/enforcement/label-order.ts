@@ -1,4 +1,4 @@
-import { GROUP_PREFIXES, labelKey, type GroupName, type HostConfig } from "../../config/config-model.js";
+import { GROUP_PREFIXES, labelKey, type GroupName, type HostConfig } from "../config/config-model.js";
 
 /**
  * The order of labels inside an exclusivity group; `highest` keeps the last, `lowest` the first.

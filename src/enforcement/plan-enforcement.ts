@@ -1,4 +1,4 @@
-import { findInvisibleCharacter, revealInvisible } from "../../config/invisible-characters.js";
+import { findInvisibleCharacter, revealInvisible } from "../config/invisible-characters.js";
 import {
   GROUP_NAMES,
   groupOf,
@@ -8,8 +8,8 @@ import {
   type GroupRule,
   type HostConfig,
   type StateRule,
-} from "../../config/config-model.js";
-import type { Check } from "../../runtime/engine.js";
+} from "../config/config-model.js";
+import type { Check } from "../runtime/engine.js";
 import { compareNames, comparePhases, groupOrder, type LabelComparator } from "./label-order.js";
 import {
   finalizePlan,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { HostConfig } from "../../config/config-model.js";
-import { validateConfig } from "../../config/validate-config.js";
+import type { HostConfig } from "../config/config-model.js";
+import { validateConfig } from "../config/validate-config.js";
 import { planEnforcement } from "./plan-enforcement.js";
 
 function configWith(exclusivity: string): HostConfig {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EnforcementMode, GroupName, HostConfig, Strategy } from "../../config/config-model.js";
+import type { EnforcementMode, GroupName, HostConfig, Strategy } from "../config/config-model.js";
 import { bindMilestone, type IssueSnapshot } from "./enforcement-plan.js";
 import { planEnforcement } from "./plan-enforcement.js";
 

@@ -1,6 +1,6 @@
-import { InternalError } from "../../errors.js";
-import { httpStatusOf } from "../../config/load-host-config.js";
-import type { GitHub } from "../../github/octokit.js";
+import { InternalError } from "../errors.js";
+import { httpStatusOf } from "../config/load-host-config.js";
+import type { GitHub } from "../github/octokit.js";
 import type { EnforcementPlan } from "./enforcement-plan.js";
 
 /**

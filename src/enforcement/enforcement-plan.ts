@@ -1,5 +1,5 @@
-import type { RepoMilestone } from "../../config/read-repo-inventory.js";
-import type { Action, Check } from "../../runtime/engine.js";
+import type { RepoMilestone } from "../config/read-repo-inventory.js";
+import type { Action, Check } from "../runtime/engine.js";
 
 /** The issue as enforce reads it: one `GET /repos/{o}/{r}/issues/{n}`. */
 export interface IssueSnapshot {

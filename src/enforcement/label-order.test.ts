@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HostConfig } from "../../config/config-model.js";
+import type { HostConfig } from "../config/config-model.js";
 import { compareByDeclaration, comparePhases, comparePriorities } from "./label-order.js";
 
 const sorted = (labels: string[], compare: (a: string, b: string) => number) => [...labels].sort(compare);

@@ -1,4 +1,4 @@
-import type { GitHub } from "../../github/octokit.js";
+import type { GitHub } from "../github/octokit.js";
 import type { IssueSnapshot } from "./enforcement-plan.js";
 
 /** The one read enforce makes of the issue: `GET /repos/{o}/{r}/issues/{n}`. */

@@ -17,6 +17,7 @@ import type { CliIO } from "../command.js";
 import { appendStepSummary, readActionsEnv, recordSource, writeStepOutputs } from "./actions-env.js";
 import { outcomeMarkdown, outcomeTable } from "./format-run-report.js";
 import { githubAccessFromEnv } from "./github-access.js";
+import { resolveLoopGuard } from "./loop-guard-settings.js";
 import { packageVersion } from "./package-info.js";
 import { readChosenRegistry, registryChoice } from "./registry-flags.js";
 
@@ -30,6 +31,9 @@ const FLAGS = {
   "config-ref": { type: "string" },
   mode: { type: "string" },
   "record-failure": { type: "string" },
+  "app-slug": { type: "string" },
+  "breaker-runs": { type: "string" },
+  "breaker-minutes": { type: "string" },
   registry: { type: "string" },
   "infra-repo": { type: "string" },
   "dry-run": { type: "boolean" },
@@ -188,6 +192,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       source,
       version,
       warn: (line) => io.stderr(line),
+      ...(name === "enforce" ? { loop_guard: await resolveLoopGuard(values, io.env) } : {}),
     },
   );
   const ok = outcome.ok && outcome.record !== "failed";

@@ -6,7 +6,8 @@ import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/e
 import { applyEnforcement } from "./apply-enforcement.js";
 import { bindMilestone, NO_ENFORCEMENT_CHECK } from "./enforcement-plan.js";
 import { planEnforcement } from "./plan-enforcement.js";
-import { readIssue, readLabelEvents } from "./read-issue.js";
+import { evaluateCircuitBreaker } from "../../runtime/circuit-breaker.js";
+import { readIssue, readLabelEvents, readTimeline } from "./read-issue.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
@@ -15,7 +16,8 @@ import { readIssue, readLabelEvents } from "./read-issue.js";
  * label removed + one PATCH carrying only the milestone (only when it changes). The label list is
  * never written whole, so a label a person adds meanwhile is never lost. A group with strategy
  * `latest` and no label named by the event (opened, reopened, several labels) also reads the issue's
- * events, unless it configures a fallback.
+ * events, unless it configures a fallback. Before it writes, the circuit breaker reads the issue's
+ * events too (`loop_guard`): a ping-pong with another bot stops after N runs in M minutes.
  */
 export const engine: Engine = {
   name: "enforce",
@@ -71,6 +73,39 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
       return stop("Label events could not be read", [...checks, ...plan.checks, events.failed]);
     }
     plan = planEnforcement(config.config, issue, { ...signals, labelEvents: events.value });
+  }
+  if (plan.write !== undefined && ctx.loop_guard !== undefined) {
+    const timeline = await attempt("loop.circuit_breaker", () =>
+      readTimeline(ctx.github, target, issue.number),
+    );
+    if ("failed" in timeline) {
+      return stop("Issue events could not be read", [...checks, ...plan.checks, timeline.failed]);
+    }
+    const breaker = evaluateCircuitBreaker(timeline.value, ctx.loop_guard, ctx.clock.now());
+    const guard = { max_runs: ctx.loop_guard.max_runs, window_minutes: ctx.loop_guard.window_minutes };
+    if (breaker.open) {
+      return stop(`Circuit breaker open on #${issue.number}: nothing changed`, [
+        ...checks,
+        ...plan.checks,
+        {
+          id: "loop.circuit_breaker",
+          outcome: "FAIL",
+          details: {
+            message: breaker.message,
+            rounds: breaker.rounds,
+            other_bots: breaker.other_bots,
+            ...guard,
+          },
+        },
+      ]);
+    }
+    plan = {
+      ...plan,
+      checks: [
+        ...plan.checks,
+        { id: "loop.circuit_breaker", outcome: "PASS", details: { rounds: breaker.rounds, ...guard } },
+      ],
+    };
   }
   if (plan.write?.milestone !== undefined) {
     // The mapped milestone's number is only needed, and only looked up, when the milestone changes.

@@ -1,4 +1,5 @@
 import type { GitHub } from "../github/octokit.js";
+import type { TimelineEvent } from "../runtime/circuit-breaker.js";
 import type { IssueSnapshot } from "./enforcement-plan.js";
 
 /** The one read enforce makes of the issue: `GET /repos/{o}/{r}/issues/{n}`. */
@@ -41,4 +42,27 @@ export async function readLabelEvents(
     const name = "label" in event ? event.label.name : undefined;
     return event.event === "labeled" && name !== undefined ? [name] : [];
   });
+}
+
+/**
+ * The issue's events timeline as the circuit breaker reads it (who changed what, when):
+ * `GET /repos/{o}/{r}/issues/{n}/events`, every page. Read only when enforce is about to write.
+ */
+export async function readTimeline(
+  github: GitHub,
+  target: { owner: string; repo: string },
+  issueNumber: number,
+): Promise<TimelineEvent[]> {
+  const events = await github.paginate(github.rest.issues.listEvents, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  return events.map((event) => ({
+    event: event.event,
+    actor: event.actor?.login,
+    actor_is_bot: event.actor?.type === "Bot",
+    created_at: event.created_at,
+  }));
 }

@@ -4,8 +4,5 @@
  */
 export const APP_REPOSITORY = "automated-assistant-systems/task-assistant";
 
-/** The App's slug; events whose sender is `<slug>[bot]` were caused by the App itself. */
-export const APP_SLUG = "task-assistant";
-
 /** Where the host's dispatcher workflow is installed. */
 export const DISPATCH_WORKFLOW_PATH = ".github/workflows/task-assistant-dispatch.yml";

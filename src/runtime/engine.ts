@@ -1,5 +1,6 @@
 import type { GitHub } from "../github/octokit.js";
 import type { Clock } from "../util/clock.js";
+import type { LoopGuard } from "./circuit-breaker.js";
 
 /**
  * The engine contract (DESIGN §5.4, §5.5). Engines are stateless: everything they may use arrives in
@@ -75,6 +76,8 @@ export interface EngineContext {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Git ref to read the host config from (a pull request's head); the default branch when absent. */
   readonly config_ref?: string;
+  /** Who "we" are and the circuit breaker's limits, for `enforce`; no breaker when absent. */
+  readonly loop_guard?: LoopGuard;
 }
 
 export interface Engine {

@@ -9,6 +9,7 @@ import type { LoadedRegistry } from "./registry-source.js";
 import { runEngine, writeOutcome, type EngineOutcome } from "./run-engine.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";
+import type { LoopGuard } from "./circuit-breaker.js";
 
 export interface RecordDeps {
   readonly credentials: RunCredentials;
@@ -24,6 +25,8 @@ export interface RecordDeps {
 export interface RunDeps extends RecordDeps {
   readonly registry: LoadedRegistry;
   readonly catalog: EngineCatalog;
+  /** The loop guard enforce applies (our bot, the circuit breaker's limits). */
+  readonly loop_guard?: LoopGuard;
 }
 
 export interface PreflightReport extends EngineOutcome {

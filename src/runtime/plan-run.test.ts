@@ -62,6 +62,19 @@ describe("planRun: event → mode → engines", () => {
     expect(plan("push", { after: SHA, commits }).mode).toBe("validate");
   });
 
+  it("validates a push to the default branch, and refuses one to another branch: its pull request validates it", () => {
+    const touched = {
+      after: SHA,
+      commits: [{ added: [], modified: [".github/task-assistant.yml"], removed: [] }],
+    };
+    const onMain = { ...touched, ref: "refs/heads/main", repository: { default_branch: "main" } };
+    expect(plan("push", onMain).mode).toBe("validate");
+    const onTopic = refusal("push", { ...onMain, ref: "refs/heads/tweak-config" });
+    expect(onTopic.field).toBe("payload.ref");
+    expect(onTopic.message).toContain("not to the default branch main");
+    expect(refusal("push", { ...onMain, ref: "refs/tags/v1" }).field).toBe("payload.ref");
+  });
+
   it("refuses a push that deleted its branch", () => {
     expect(refusal("push", { deleted: true, commits: [] }).field).toBe("payload.deleted");
   });

@@ -50,8 +50,9 @@ export interface RouteOptions {
 }
 
 /**
- * Event → mode (DESIGN §5.4). Config pushed or proposed in a PR → validate; schedule → validate, or
- * reconcile on `RECONCILE_SCHEDULE`;
+ * Event → mode (DESIGN §5.4). Config pushed to the default branch or proposed in a PR → validate (a
+ * push to any other branch is refused: its pull request validates the change, so it runs once);
+ * schedule → validate, or reconcile on `RECONCILE_SCHEDULE`;
  * workflow_dispatch → the chosen mode; issues → enforce for that issue, unless our own bot caused the
  * event (the loop guard). Everything else is refused by name.
  */
@@ -101,6 +102,15 @@ function routePush(payload: Payload): Route | Refusal {
       "the push deleted its branch; there is no config to validate",
       "nothing to do",
     );
+  const pushed = stringField(payload, "ref");
+  const defaultBranch = stringField(payload, "repository.default_branch");
+  if (pushed !== undefined && defaultBranch !== undefined && pushed !== `refs/heads/${defaultBranch}`) {
+    return refuse(
+      "payload.ref",
+      `the push is to ${pushed}, not to the default branch ${defaultBranch}; a config change on another branch is validated by its pull request, once`,
+      `only pushes to ${defaultBranch} start a run (the installed workflow limits push to branches: [${defaultBranch}])`,
+    );
+  }
   if (!pushTouchesConfig(payload)) {
     return refuse(
       "payload.commits",

@@ -6,6 +6,7 @@ import type { Clock } from "../util/clock.js";
 import type { EngineContext, EngineName } from "./engine.js";
 import { ENGINE_ACCESS, levelsOf, maxLevel, type AccessLevels } from "./engine-access.js";
 import type { CatalogEngineName, EngineCatalog } from "./engine-catalog.js";
+import type { LoopGuard } from "./circuit-breaker.js";
 import type { RecordWriter } from "./record-writer.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";
@@ -27,6 +28,8 @@ export interface EngineOutcome {
 
 export interface EngineRunDeps {
   readonly catalog: EngineCatalog;
+  /** The loop guard enforce applies (our bot, the circuit breaker's limits); none when absent. */
+  readonly loop_guard?: LoopGuard;
   readonly credentials: RunCredentials;
   /** The client that writes records: it reaches only the telemetry repository. */
   readonly recordClient: RepoClient;
@@ -168,6 +171,7 @@ async function engineOutcome(
     ...(run.label_added === undefined ? {} : { label_added: run.label_added }),
     ...(run.write_budget === undefined ? {} : { write_budget: run.write_budget }),
     ...(run.config_ref === undefined ? {} : { config_ref: run.config_ref }),
+    ...(deps.loop_guard === undefined ? {} : { loop_guard: deps.loop_guard }),
   });
   let value: unknown;
   try {

@@ -13,8 +13,10 @@ import {
 } from "./support/actions-world.js";
 
 /**
- * Scenario 3 through the real workflows: the registry says acme/paused is disabled. Preflight's job
- * fails, no engine job runs, and preflight's record says why; nothing but that record is written.
+ * Scenario 3 through the real workflows: the registry says acme/paused is disabled. Preflight records
+ * the refusal and its job ends cleanly with ok=false and a notice in the job summary (a disabled
+ * repository is a decision, not a failure on every issue event); no engine job runs, and nothing
+ * but that record is written.
  */
 describe("preflight fails for a disabled repository", () => {
   let world: ActionsWorld;
@@ -25,7 +27,7 @@ describe("preflight fails for a disabled repository", () => {
     await world?.stop();
   });
 
-  it("runs no engine job and leaves preflight's ok=false record naming the registry's answer", async () => {
+  it("ends cleanly, runs no engine job and leaves preflight's ok=false record naming the registry's answer", async () => {
     const issue = await openTwoPhaseIssue(world, PAUSED);
     await world.github.resetStats();
     const run = await world.dispatch(PAUSED, "issues", labeledPayload(issue));
@@ -33,8 +35,8 @@ describe("preflight fails for a disabled repository", () => {
 
     expect(jobResults(run), run.log).toEqual({
       plan: "success",
-      preflight: "failure",
-      "preflight/preflight": "failure",
+      preflight: "success",
+      "preflight/preflight": "success",
       validate: "skipped",
       materialize: "skipped",
       reconcile: "skipped",
@@ -42,7 +44,10 @@ describe("preflight fails for a disabled repository", () => {
       "self-test": "skipped",
       dashboard: "skipped",
     });
-    expect(run.conclusion).toBe("failure");
+    expect(run.conclusion).toBe("success");
+    expect(run.log).toContain(
+      "notice: Task Assistant does not run in acme/paused: the registry answers DISABLED",
+    );
     const dir = `telemetry/v1/repos/acme-paused/<day>/${run.runId}-1`;
     expect(await recordPaths(world)).toEqual([`${dir}/preflight.json`]);
     const record = await readRecord(world, `${dir}/preflight.json`);

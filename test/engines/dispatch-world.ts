@@ -78,7 +78,11 @@ export interface DispatchWorld {
  * acme (hosts and telemetry), the given host repositories, and acme/telemetry. Runs dispatch as the
  * App, so the engines' writes are the bot's.
  */
-export async function startDispatchWorld(hosts: SeedRepo[]): Promise<DispatchWorld> {
+export async function startDispatchWorld(
+  hosts: SeedRepo[],
+  options: { otherApps?: string[] } = {},
+): Promise<DispatchWorld> {
+  const otherApps = options.otherApps ?? [];
   const github = await startTestGitHub({
     users: [{ login: "ada", name: "Ada Maintainer", email: "ada@example.com" }],
     orgs: [
@@ -101,6 +105,7 @@ export async function startDispatchWorld(hosts: SeedRepo[]): Promise<DispatchWor
         permissions: { issues: "write", contents: "write", metadata: "read" },
         events: ["issues", "push", "pull_request"],
       },
+      ...otherApps.map((slug) => ({ slug, owner: "ops", permissions: { issues: "write" as const } })),
     ],
     installations: [
       { app: APP_SLUG, account: "acme", repository_selection: "all" },
@@ -110,10 +115,11 @@ export async function startDispatchWorld(hosts: SeedRepo[]): Promise<DispatchWor
         repository_selection: "selected",
         repositories: ["task-assistant-infra"],
       },
+      ...otherApps.map((slug) => ({ app: slug, account: "acme", repository_selection: "all" as const })),
     ],
     tokens: [{ token: HUMAN_TOKEN, user: "ada" }],
   });
-  const app = github.seeded!.apps[0];
+  const app = github.seeded!.apps.find((seeded) => seeded.slug === APP_SLUG)!;
   const dir = await mkdtemp(join(tmpdir(), "engines-dispatch-"));
   let payloads = 0;
 

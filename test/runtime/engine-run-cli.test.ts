@@ -85,7 +85,7 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
     });
   });
 
-  it("preflight fails a disabled repo: exit 1, ok=false for the engine jobs, its record names why", async () => {
+  it("preflight refuses a disabled repo cleanly: exit 0, ok=false for the engine jobs, a notice, its record names why", async () => {
     const result = await job("preflight-disabled", [
       "preflight",
       "--target-repo",
@@ -99,9 +99,10 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
       "--infra-repo",
       INFRA_REPO,
     ]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(0);
     expect(result.outputs).toBe("ok=false\ntelemetry_repo=acme/telemetry\n");
     expect(result.summary).toContain("registry.resolve: DISABLED");
+    expect(result.summary).toContain("> [!NOTE]\n> Task Assistant does not run in acme/paused");
   });
 
   it("refuses, before any request, an engine without the issue it must enforce", async () => {

@@ -23,7 +23,8 @@ Exit codes: 0 planned · 2 refused (the message names the event or field).
     summary: "run the whole dispatch locally: plan, preflight, engines, one record each",
     usage: `Usage: task-assistant dispatch --event NAME --payload FILE --repo OWNER/REPO
          [--mode MODE] [--correlation-id ID] [--engine-ref REF] [--runtime-mode marketplace|development]
-         [--registry FILE | --infra-repo OWNER/REPO] [--dry-run] [--json]
+         [--registry FILE | --infra-repo OWNER/REPO] [--breaker-runs N] [--breaker-minutes M]
+         [--dry-run] [--json]
 
 Runs the dispatcher, preflight and the plan's engines in this process against GITHUB_API_URL (or the
 running local GitHub). Preflight runs first; if it fails, no engine runs. Every engine leaves exactly
@@ -34,6 +35,8 @@ ${PLAN_USAGE_OPTIONS}
   --registry FILE         read the registry from a local file
   --infra-repo OWNER/REPO read the registry from the infra repository's default branch
                           (default: $TA_INFRA_REPO), with $TA_INFRA_TOKEN or the App's own credentials
+  --breaker-runs N        enforce stops answering another bot on one issue after N runs within
+  --breaker-minutes M     M minutes (default $TA_BREAKER_RUNS/$TA_BREAKER_MINUTES, else 5 and 10)
   --dry-run               engines report what they would do; nothing is written, no record either
   --json                  print the run as JSON instead of a table
 

@@ -6,6 +6,7 @@ export const commands: CommandTable = {
     usage: `Usage: task-assistant engine run NAME --target-repo OWNER/REPO --telemetry-repo OWNER/NAME
          --correlation-id ID --engine-ref REF [--issue N] [--label-added NAME] [--max-writes N] [--config-ref REF] [--runtime-mode MODE]
          [--dry-run] [--json] [--record-failure REASON]
+         [--app-slug SLUG] [--breaker-runs N] [--breaker-minutes M]
        task-assistant engine run preflight --target-repo OWNER/REPO --correlation-id ID --engine-ref REF
          --mode MODE (--infra-repo OWNER/REPO | --registry FILE) [--config-ref REF] [--runtime-mode MODE]
 
@@ -30,6 +31,14 @@ Options:
   --record-failure REASON      do not run the engine: write its ok=false record with REASON unless it
                                already has one (the workflows' step after a crash, cancel or timeout)
   --json                       print the outcome as JSON
+  --app-slug SLUG              enforce: the App whose bot is "us" (default $TA_APP_SLUG, else the
+                               release's taskAssistant.appSlug)
+  --breaker-runs N             enforce: runs answering another bot on one issue before the circuit
+  --breaker-minutes M          breaker stops changing it, within M minutes (default $TA_BREAKER_RUNS,
+                               $TA_BREAKER_MINUTES, else the release's taskAssistant.circuitBreaker: 5, 10)
+
+Preflight refusing a disabled or unregistered repository is not a failure: it records the refusal,
+writes ok=false, adds a notice to the job summary and exits 0. Other failed checks exit 1.
 
 Exit codes: 0 ok · 1 the engine failed or its record could not be written · 2 refused input · 3 GitHub failed.
 `,

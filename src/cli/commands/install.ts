@@ -2,23 +2,34 @@ import type { CommandTable } from "../command.js";
 
 export const commands: CommandTable = {
   "": {
-    summary: "install the config and the pinned dispatcher workflow into a host repo (one commit)",
-    usage: `Usage: task-assistant install --repo OWNER/REPO --ref vX.Y.Z [--runtime-mode marketplace|development]
-         [--dry-run] [--json]
+    summary: "install the config and the dispatcher workflow into a host repo (one commit or a pull request)",
+    usage: `Usage: task-assistant install --repo OWNER/REPO --ref REF [--app-slug SLUG]
+         [--runtime-mode marketplace|development] [--dry-run] [--json]
 
 Writes, in one commit on the default branch, .github/task-assistant.yml (the starter config, only
 when the repository has none: an existing config is never overwritten) and
-.github/workflows/task-assistant-dispatch.yml pinned to REF (every engine's uses: and engine_ref:).
-Installing the same ref again makes no commit; installing a new ref upgrades the dispatcher.
+.github/workflows/task-assistant-dispatch.yml calling Task Assistant at REF. When the default branch
+is protected (branch protection or a ruleset refuses the update), the same commit goes to the branch
+task-assistant/install and a pull request proposes it; its URL is printed (and in --json). Installing
+the same ref again makes no commit.
+
+The dispatcher is written for this repository: its daily scheduled run starts at a minute and hour
+derived from OWNER/REPO (so hosts do not all start at once), its push trigger is limited to the
+default branch (a config change on a pull request's branch is validated once, by the pull request),
+and its loop guard ignores events sent by SLUG[bot].
 
 Options:
   --repo OWNER/REPO     the host repository
-  --ref REF             the release to pin: vX.Y.Z[-pre] or a 40-hex SHA (any ref in development mode)
+  --ref REF             a channel (v1), a release vX.Y.Z[-pre] or a 40-hex SHA (any ref in development
+                        mode); it must exist in automated-assistant-systems/task-assistant
+  --app-slug SLUG       the App whose bot's events start no run (default $TA_APP_SLUG, else the
+                        release's taskAssistant.appSlug)
   --runtime-mode MODE   marketplace (default; floating refs refused) or development
   --dry-run             show what would be written, write nothing
-  --json                print the result as JSON
+  --json                print the result as JSON (via: commit | pull-request, pull_request.url)
 
-Exit codes: 0 installed or already current · 2 refused (floating ref, bad flags) · 3 GitHub failed.
+Exit codes: 0 installed, proposed or already current · 2 refused (floating or unknown ref, bad flags)
+· 3 GitHub failed.
 `,
     load: () => import("../runtime/install-command.js"),
   },

@@ -7,6 +7,7 @@ import { systemClock } from "../../util/clock.js";
 import { appendStepSummary, readActionsEnv, recordSource } from "./actions-env.js";
 import { formatRunMarkdown, formatRunTable, runReportJson } from "./format-run-report.js";
 import { githubAccessFromEnv } from "./github-access.js";
+import { resolveLoopGuard } from "./loop-guard-settings.js";
 import { packageVersion } from "./package-info.js";
 import { PLAN_FLAGS, planFromFlags, requirePlanFlags } from "./plan-flags.js";
 import { readChosenRegistry, registryChoice } from "./registry-flags.js";
@@ -15,6 +16,8 @@ const FLAGS = {
   ...PLAN_FLAGS,
   registry: { type: "string" },
   "infra-repo": { type: "string" },
+  "breaker-runs": { type: "string" },
+  "breaker-minutes": { type: "string" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -41,6 +44,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     source: recordSource(actions, () => "task-assistant-dispatch"),
     version: await packageVersion(),
     warn: (line) => io.stderr(line),
+    loop_guard: await resolveLoopGuard(values, io.env),
   });
   // An interrupted run is reported as interrupted, not as the failures the interruption caused.
   io.signal.throwIfAborted();

@@ -9,6 +9,7 @@ import { enginesForMode } from "../../runtime/mode-engines.js";
 import { dryRunRecordWriter, emitRecordWriter } from "../../runtime/record-writer.js";
 import { parseRepoName, sameOwner } from "../../runtime/repo-name.js";
 import { recordEngineFailure } from "../../runtime/record-engine-failure.js";
+import { registryRefusal } from "../../runtime/preflight-refusal.js";
 import { runEngine, type EngineOutcome } from "../../runtime/run-engine.js";
 import { RUN_MODES, RUNTIME_MODES, type RunMode, type RuntimeMode } from "../../runtime/run-plan.js";
 import { systemClock } from "../../util/clock.js";
@@ -17,6 +18,7 @@ import type { CliIO } from "../command.js";
 import { appendStepSummary, readActionsEnv, recordSource, writeStepOutputs } from "./actions-env.js";
 import { outcomeMarkdown, outcomeTable } from "./format-run-report.js";
 import { githubAccessFromEnv } from "./github-access.js";
+import { resolveLoopGuard } from "./loop-guard-settings.js";
 import { packageVersion } from "./package-info.js";
 import { readChosenRegistry, registryChoice } from "./registry-flags.js";
 
@@ -32,6 +34,9 @@ const FLAGS = {
   "config-ref": { type: "string" },
   mode: { type: "string" },
   "record-failure": { type: "string" },
+  "app-slug": { type: "string" },
+  "breaker-runs": { type: "string" },
+  "breaker-minutes": { type: "string" },
   registry: { type: "string" },
   "infra-repo": { type: "string" },
   "dry-run": { type: "boolean" },
@@ -117,6 +122,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       report,
       report.passed ? [] : [report.reason ?? report.record_error ?? ""],
     );
+    const refusal = registryRefusal(report);
+    if (refusal !== undefined) {
+      // The registry decided Task Assistant does not run here: recorded, not a failure of the run.
+      const notice = `Task Assistant does not run in ${target}: the registry answers ${refusal.outcome} (${refusal.message}). Preflight recorded this refusal; no engine ran.`;
+      io.stdout(`notice: ${notice}\n`);
+      await appendStepSummary(actions, `> [!NOTE]\n> ${notice}\n`);
+      return 0;
+    }
     if (report.record === "failed") io.stderr(`error: ${report.summary}\n  ${report.record_error ?? ""}\n`);
     return report.passed ? 0 : 1;
   }
@@ -195,6 +208,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       source,
       version,
       warn: (line) => io.stderr(line),
+      ...(name === "enforce" ? { loop_guard: await resolveLoopGuard(values, io.env) } : {}),
     },
   );
   const ok = outcome.ok && outcome.record !== "failed";

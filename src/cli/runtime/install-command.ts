@@ -7,20 +7,23 @@ import { RUNTIME_MODES, type RuntimeMode } from "../../runtime/run-plan.js";
 import { jsonOut, parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
 import { githubAccessFromEnv } from "./github-access.js";
+import { resolveAppSlug } from "./loop-guard-settings.js";
 import { PACKAGE_ROOT } from "./package-info.js";
 
 const FLAGS = {
   repo: { type: "string" },
   ref: { type: "string" },
   "runtime-mode": { type: "string" },
+  "app-slug": { type: "string" },
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 /**
- * `task-assistant install --repo O/R --ref vX.Y.Z [--dry-run]`: the starter config (when the repo has
- * none) and the dispatcher pinned to REF, in one commit. Exit 0 installed or already current, 2
- * refused (floating ref in marketplace mode, bad flags), 3 GitHub failed.
+ * `task-assistant install --repo O/R --ref v1 [--dry-run]`: the starter config (when the repo has
+ * none) and the dispatcher calling REF, in one commit, or in a pull request when the default branch
+ * is protected. Exit 0 installed, proposed or already current, 2 refused (floating ref in
+ * marketplace mode, a ref the app repository does not have, bad flags), 3 GitHub failed.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(args, FLAGS, "install");
@@ -41,6 +44,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       hint: "use marketplace (release tags and SHAs) or development (any ref)",
     });
   assertInstallableRef(ref, runtimeMode);
+  const appSlug = await resolveAppSlug(values["app-slug"], io.env);
   const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   const [owner, name] = repo.split("/");
   const { token } = await access.tokens.issue({
@@ -56,6 +60,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       runtime_mode: runtimeMode,
       dry_run: values["dry-run"] === true,
       templates_dir: join(PACKAGE_ROOT, "templates", "host"),
+      app_slug: appSlug,
     },
   );
   if (values.json) {
@@ -71,11 +76,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       (file) =>
         `kept ${file.path} (${file.reason === "identical" ? "already as pinned" : "exists; install never overwrites a config"})`,
     ),
-    result.commit_sha !== undefined
-      ? `committed ${result.commit_sha.slice(0, 12)} on ${result.branch}: Task Assistant ${ref} installed in ${repo}`
-      : result.writes.length === 0
-        ? `${repo} already has Task Assistant ${ref}; no commit`
-        : `dry run: nothing was written to ${repo}`,
+    result.pull_request !== undefined
+      ? `${result.branch} of ${repo} is protected: ${result.pull_request.created ? "opened" : "updated"} pull request #${result.pull_request.number} to install Task Assistant ${ref}: ${result.pull_request.url}`
+      : result.commit_sha !== undefined
+        ? `committed ${result.commit_sha.slice(0, 12)} on ${result.branch}: Task Assistant ${ref} installed in ${repo}`
+        : result.writes.length === 0
+          ? `${repo} already has Task Assistant ${ref}; no commit`
+          : `dry run: nothing was written to ${repo}`,
   ];
   io.stdout(`${lines.join("\n")}\n`);
   return 0;

@@ -6,7 +6,7 @@ export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url))
 
 interface PackageJson {
   version: string;
-  taskAssistant?: { tokenBroker?: unknown };
+  taskAssistant?: { tokenBroker?: unknown; appSlug?: unknown; circuitBreaker?: unknown };
 }
 
 let manifest: Promise<PackageJson> | undefined;
@@ -30,4 +30,25 @@ export async function packageVersion(): Promise<string> {
 export async function releaseTokenBroker(): Promise<string | undefined> {
   const url = (await packageJson()).taskAssistant?.tokenBroker;
   return typeof url === "string" && url.trim() !== "" ? url.trim() : undefined;
+}
+
+/**
+ * The App's slug of this release (`taskAssistant.appSlug` in package.json): the one place the loop
+ * guard learns which bot is "us"; undefined when the release names none.
+ */
+export async function releaseAppSlug(): Promise<string | undefined> {
+  const slug = (await packageJson()).taskAssistant?.appSlug;
+  return typeof slug === "string" && slug.trim() !== "" ? slug.trim() : undefined;
+}
+
+/**
+ * The circuit breaker's defaults of this release (`taskAssistant.circuitBreaker` in package.json:
+ * `{ runs, minutes }`); each is undefined when the release does not set it to a positive integer.
+ */
+export async function releaseCircuitBreaker(): Promise<{ runs?: number; minutes?: number }> {
+  const raw = (await packageJson()).taskAssistant?.circuitBreaker as
+    { runs?: unknown; minutes?: unknown } | undefined;
+  const positive = (value: unknown) =>
+    typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+  return { runs: positive(raw?.runs), minutes: positive(raw?.minutes) };
 }

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PolicyError, UsageError, ValidationError } from "../../errors.js";
-import { APP_SLUG } from "../../runtime/app-repository.js";
 import { ulidSource } from "../../runtime/id-source.js";
 import { planRun } from "../../runtime/plan-run.js";
 import { isRefusal, RUNTIME_MODES, type RunPlan, type RuntimeMode } from "../../runtime/run-plan.js";
 import { systemClock } from "../../util/clock.js";
 import type { CliIO } from "../command.js";
 import type { ActionsEnv } from "./actions-env.js";
+import { resolveAppSlug } from "./loop-guard-settings.js";
 import { packageVersion } from "./package-info.js";
 
 /** The flags `dispatch` and `dispatch plan` share. */
@@ -46,7 +46,7 @@ export async function planFromFlags(
     ...(values["correlation-id"] === undefined ? {} : { correlation_id: values["correlation-id"] }),
     ...(actions.run === undefined ? {} : { actions_run: actions.run }),
     newId: ulidSource(systemClock),
-    app_slug: values["app-slug"] ?? io.env.TA_APP_SLUG?.trim() ?? APP_SLUG,
+    app_slug: await resolveAppSlug(values["app-slug"], io.env),
     dry_run: values["dry-run"] ?? false,
   });
   if (isRefusal(plan)) throw new PolicyError(`refused (${plan.field}): ${plan.message}`, { hint: plan.hint });

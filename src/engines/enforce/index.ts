@@ -7,7 +7,8 @@ import { applyEnforcement } from "../../enforcement/apply-enforcement.js";
 import { bindMilestone, NO_ENFORCEMENT_CHECK } from "../../enforcement/enforcement-plan.js";
 import { issueChangeOf } from "../../enforcement/issue-change.js";
 import { planEnforcement } from "../../enforcement/plan-enforcement.js";
-import { readIssue, readLabelEvents } from "../../enforcement/read-issue.js";
+import { readIssue, readLabelEvents, readTimeline } from "../../enforcement/read-issue.js";
+import { evaluateCircuitBreaker } from "../../runtime/circuit-breaker.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
@@ -16,7 +17,8 @@ import { readIssue, readLabelEvents } from "../../enforcement/read-issue.js";
  * label removed + one PATCH carrying only the milestone (only when it changes). The label list is
  * never written whole, so a label a person adds meanwhile is never lost. A group with strategy
  * `latest` and no label named by the event (opened, reopened, several labels) also reads the issue's
- * events, unless it configures a fallback.
+ * events, unless it configures a fallback. Before it writes, the circuit breaker reads the issue's
+ * events too (`loop_guard`): a ping-pong with another bot stops after N runs in M minutes.
  */
 export const engine: Engine = {
   name: "enforce",
@@ -72,6 +74,39 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
       return stop("Label events could not be read", [...checks, ...plan.checks, events.failed]);
     }
     plan = planEnforcement(config.config, issue, { ...signals, labelEvents: events.value });
+  }
+  if (plan.write !== undefined && ctx.loop_guard !== undefined) {
+    const timeline = await attempt("loop.circuit_breaker", () =>
+      readTimeline(ctx.github, target, issue.number),
+    );
+    if ("failed" in timeline) {
+      return stop("Issue events could not be read", [...checks, ...plan.checks, timeline.failed]);
+    }
+    const breaker = evaluateCircuitBreaker(timeline.value, ctx.loop_guard, ctx.clock.now());
+    const guard = { max_runs: ctx.loop_guard.max_runs, window_minutes: ctx.loop_guard.window_minutes };
+    if (breaker.open) {
+      return stop(`Circuit breaker open on #${issue.number}: nothing changed`, [
+        ...checks,
+        ...plan.checks,
+        {
+          id: "loop.circuit_breaker",
+          outcome: "FAIL",
+          details: {
+            message: breaker.message,
+            rounds: breaker.rounds,
+            other_bots: breaker.other_bots,
+            ...guard,
+          },
+        },
+      ]);
+    }
+    plan = {
+      ...plan,
+      checks: [
+        ...plan.checks,
+        { id: "loop.circuit_breaker", outcome: "PASS", details: { rounds: breaker.rounds, ...guard } },
+      ],
+    };
   }
   if (plan.write?.milestone !== undefined) {
     // The mapped milestone's number is only needed, and only looked up, when the milestone changes.

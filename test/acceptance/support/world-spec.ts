@@ -1,4 +1,5 @@
 import type { SeedDocument, SeedIssue, SeedRepo } from "../../../src/emulator/seed/seed-types.js";
+import { APP_REPOSITORY } from "../../../src/runtime/app-repository.js";
 
 /**
  * The shape of an acceptance world, as data: the operators' org with the infra repository, and the
@@ -112,6 +113,8 @@ export function worldSeed(spec: WorldSpec, infraFiles: Record<string, string>): 
     users: [...people].map((login) => ({ login, name: titleCase(login), email: `${login}@example.com` })),
     orgs: [
       { login: OPS_ORG, name: "Task Assistant operators", members: [{ login: OPERATOR, role: "admin" }] },
+      // The project's own org: its public repository has the release hosts are installed at.
+      { login: APP_REPOSITORY.split("/")[0] },
       ...spec.customers
         .filter((customer) => customer.type === "Organization")
         .map((customer) => ({
@@ -120,6 +123,7 @@ export function worldSeed(spec: WorldSpec, infraFiles: Record<string, string>): 
         })),
     ],
     repos: [
+      { name: APP_REPOSITORY, private: false, files: { "README.md": "# Task Assistant\n" } },
       {
         name: INFRA_REPO,
         private: true,

@@ -7,10 +7,12 @@ import { main } from "../../../src/cli/main.js";
 import { reportError } from "../../../src/cli/report-error.js";
 import { captureIO } from "../../../src/cli/test-io.js";
 import { CHANGELOG_PATH, REGISTRY_PATH } from "../../../src/registry/registry-types.js";
+import { tagAppRelease } from "../../support/app-release-tags.js";
 import { startTestGitHub, type TestGitHub } from "../../support/local-github.js";
 import {
   appInstallation,
   APP_SLUG,
+  ENGINE_REF,
   INFRA_REPO,
   maintainerToken,
   OPERATOR_TOKEN,
@@ -93,6 +95,7 @@ export async function startWorld(spec: WorldSpec): Promise<AcceptanceWorld> {
 async function worldOn(github: TestGitHub, spec: WorldSpec, scratch: string): Promise<AcceptanceWorld> {
   const seededApp = github.seeded?.apps.find((app) => app.slug === APP_SLUG);
   if (seededApp === undefined) throw new Error("the seed created no Task Assistant App");
+  await tagAppRelease(github, [ENGINE_REF]);
   const git = async (cwd: string, ...args: string[]) => {
     const { stdout } = await exec("git", args, { cwd, env: { ...process.env, ...OPERATOR_IDENTITY } });
     return stdout.trim();

@@ -168,6 +168,7 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
       runtime_mode: /^v\d/.test(ref) ? "marketplace" : "development",
       dry_run: false,
       templates_dir: templates,
+      app_slug: "task-assistant",
     });
     await rm(templates, { recursive: true, force: true });
   };

@@ -8,11 +8,13 @@ import { checkDispatchTemplate } from "./check-dispatch-template.js";
 import { checkEngineRef } from "./engine-ref-policy.js";
 import { pinDispatchTemplate } from "./pin-dispatch-template.js";
 import { planInstall, type DesiredHostFile, type InstallPlan } from "./plan-install.js";
+import { CHANNEL_PATTERN, channelOf } from "./release-channel.js";
 import { HOST_CONFIG_PATH } from "./route-event.js";
 import type { RuntimeMode } from "./run-plan.js";
 
 export interface InstallRequest {
   readonly repo: string;
+  /** The channel the host follows (`v1`); in development mode any well-formed ref. */
   readonly ref: string;
   readonly runtime_mode: RuntimeMode;
   readonly dry_run: boolean;
@@ -38,8 +40,9 @@ const ATTEMPTS = 3;
 /**
  * Installs Task Assistant into a host repository in one commit made through the git data API (a tree
  * with both files, a commit, a fast-forward of the default branch): the starter config when the
- * repository has none, and the dispatcher workflow pinned to `ref`. Idempotent: a second install of
- * the same ref changes nothing and makes no commit. Floating refs are refused in marketplace mode.
+ * repository has none, and the thin caller of the dispatcher at the channel `ref`. Idempotent: a second
+ * install of the same channel changes nothing and makes no commit. Only channels install in
+ * marketplace mode.
  */
 export async function installHost(github: GitHub, request: InstallRequest): Promise<InstallResult> {
   const desired = await desiredFiles(request);
@@ -67,7 +70,7 @@ export async function installHost(github: GitHub, request: InstallRequest): Prom
     const commit = await github.rest.git.createCommit({
       owner,
       repo: name,
-      message: `Install Task Assistant ${request.ref}\n\nThe dispatcher workflow is pinned to ${request.ref}: every engine of every run executes that release.`,
+      message: `Install Task Assistant ${request.ref}\n\nThe workflow calls Task Assistant's dispatcher at the channel ${request.ref}: every run executes the release the channel points to, and a new release needs no commit here.`,
       tree: tree.data.sha,
       parents: [head.commit],
     });
@@ -89,12 +92,22 @@ export async function installHost(github: GitHub, request: InstallRequest): Prom
 }
 
 /**
- * Refuses a ref `install` must not pin: a floating ref in marketplace mode, or anything that is not
- * safe to write into a workflow. Called before any request.
+ * Refuses a ref `install` must not write: anything but a channel (`v1`) in marketplace mode — a
+ * version (`v1.4.0`) is answered with its channel — or anything that is not safe to write into a
+ * workflow. Called before any request.
  */
 export function assertInstallableRef(ref: string, runtimeMode: RuntimeMode): void {
+  if (runtimeMode === "marketplace" && !CHANNEL_PATTERN.test(ref)) {
+    const channel = channelOf(ref);
+    throw new PolicyError(`refusing to install ${ref}: hosts follow a channel, not a version`, {
+      hint:
+        channel === undefined
+          ? "pass a channel such as --ref v1 (the major version), or --runtime-mode development for a branch"
+          : `pass --ref ${channel}: the host follows ${channel}, and the operator moves it to each release`,
+    });
+  }
   const verdict = checkEngineRef(ref, runtimeMode);
-  if (!verdict.ok)
+  if (runtimeMode === "development" && !verdict.ok)
     throw new PolicyError(`refusing to install ${ref}: ${verdict.reason}`, { hint: verdict.hint });
   if (!SAFE_REF.test(ref))
     throw new PolicyError(`refusing to install ${JSON.stringify(ref)}: it would be written into a workflow`, {
@@ -102,14 +115,14 @@ export function assertInstallableRef(ref: string, runtimeMode: RuntimeMode): voi
     });
 }
 
-/** The two files as they should be: the dispatcher pinned to `ref` (checked), and the starter config. */
+/** The two files as they should be: the thin caller at the channel (checked), and the starter config. */
 async function desiredFiles(request: InstallRequest): Promise<DesiredHostFile[]> {
   assertInstallableRef(request.ref, request.runtime_mode);
   const template = await readTemplate(request.templates_dir, "task-assistant-dispatch.yml");
   const config = await readTemplate(request.templates_dir, "task-assistant.yml");
   const dispatcher = pinDispatchTemplate(template, request.ref);
   const check = checkDispatchTemplate(dispatcher, DISPATCH_WORKFLOW_PATH, {
-    expectedRef: request.ref,
+    expectedChannel: request.ref,
     allowFloatingRef: request.runtime_mode === "development",
   });
   if (check.problems.length > 0)

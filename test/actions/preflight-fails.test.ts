@@ -32,6 +32,8 @@ describe("preflight fails for a disabled repository", () => {
     const stats = await world.github.stats();
 
     expect(jobResults(run), run.log).toEqual({
+      "task-assistant": "failure",
+      fork: "skipped",
       plan: "success",
       preflight: "failure",
       "preflight/preflight": "failure",

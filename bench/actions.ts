@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     `  outside the jobs (reading and parsing the workflows, job setup, tokens): ${seconds(runnerMedian - jobSum)}`,
   );
   console.log(
-    "  install: the runner's npm cache links the prepared node_modules and dist; a real `npm ci` of this project downloads ~640 MB and builds",
+    "  install: none — jobs check out their workflow's commit (release/ only) and run the bundle with the runner's Node (before the bundled release: setup-node + `npm ci`, ~640 MB, ~50 s per job on GitHub)",
   );
 }
 

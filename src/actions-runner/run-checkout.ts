@@ -20,6 +20,9 @@ export interface CheckoutRequest {
   persistCredentials: boolean;
   /** A partial clone filter such as `blob:none`. */
   filter?: string;
+  /** Sparse-checkout patterns (empty: the whole tree), in cone mode unless `sparseCone` is false. */
+  sparse?: readonly string[];
+  sparseCone?: boolean;
 }
 
 export interface CheckoutResult {
@@ -72,6 +75,14 @@ export async function runCheckout(request: CheckoutRequest): Promise<CheckoutRes
   if (request.fetchDepth > 0) fetchArgs.push(`--depth=${request.fetchDepth}`);
   if (request.filter) fetchArgs.push(`--filter=${request.filter}`);
   await git([...fetchArgs, "origin", refspec]);
+  if (request.sparse !== undefined && request.sparse.length > 0)
+    await git([
+      "sparse-checkout",
+      "set",
+      request.sparseCone === false ? "--no-cone" : "--cone",
+      "--",
+      ...request.sparse,
+    ]);
   if (ref.startsWith("refs/heads/")) {
     const branch = ref.slice("refs/heads/".length);
     await git(["checkout", "--quiet", "--force", "-B", branch, `refs/remotes/origin/${branch}`]);

@@ -54,6 +54,10 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
         `actions/checkout: fetch-depth must be a whole number ≥ 0, not ${step.inputs["fetch-depth"]}`,
       );
     }
+    const sparse = (step.inputs["sparse-checkout"] ?? "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
     const result = await runCheckout({
       workspace: step.workspace,
       gitUrl: state.options.github.gitUrl,
@@ -64,7 +68,10 @@ export async function runUsesStep(state: RunState, step: UsesStep): Promise<stri
       fetchDepth,
       token: step.inputs.token || step.token,
       persistCredentials: flag(step.inputs["persist-credentials"], true),
-      filter: step.inputs.filter || undefined,
+      // actions/checkout: sparse-checkout patterns (cone mode unless turned off) imply blob:none.
+      filter: step.inputs.filter || (sparse.length > 0 ? "blob:none" : undefined),
+      sparse,
+      sparseCone: flag(step.inputs["sparse-checkout-cone-mode"], true),
     });
     return `checked out ${repository} at ${result.ref === result.sha ? result.sha : `${result.ref} (${result.sha})`} into ${step.inputs.path || "."}\n`;
   }

@@ -44,7 +44,7 @@ const GROUPS: Readonly<Record<string, Group>> = {
     load: async () => (await import("./commands/dashboard.js")).commands,
   },
   release: {
-    summary: "check that a release pins every engine to one ref",
+    summary: "prepare, check, publish and roll back releases",
     load: async () => (await import("./commands/release.js")).commands,
   },
   sandbox: {
@@ -140,11 +140,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return groupName === undefined ? 2 : 0;
   }
   if (groupName === "--version" || groupName === "-v") {
-    const { readFile } = await import("node:fs/promises");
-    const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version: string;
-    };
-    io.stdout(`${VERSION_TEXT} ${pkg.version}\n`);
+    const { packageVersion } = await import("./runtime/package-info.js");
+    io.stdout(`${VERSION_TEXT} ${await packageVersion()}\n`);
     return 0;
   }
   const group = GROUPS[groupName];

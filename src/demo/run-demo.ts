@@ -341,7 +341,9 @@ async function registerHosts(cli: CliRunner, work: string, say: (text: string) =
 async function installHosts(cli: CliRunner, engineRef: string, say: (text: string) => void) {
   step(say, 4, `Maintainers install Task Assistant ${engineRef} into their repositories`);
   for (const host of DEMO_HOSTS) {
-    await cli(["install", "--repo", `${host.owner}/${host.repo}`, "--ref", engineRef], {
+    // Hosts follow the release's channel (v1 for v1.4.0); any other ref installs as is.
+    const channel = /^v\d+\.\d+\.\d+$/.test(engineRef) ? engineRef.replace(/\..*$/, "") : engineRef;
+    await cli(["install", "--repo", `${host.owner}/${host.repo}`, "--ref", channel], {
       env: {
         TA_APP_ID: undefined,
         TA_APP_PRIVATE_KEY: undefined,

@@ -6,3 +6,6 @@ export const APP_REPOSITORY = "automated-assistant-systems/task-assistant";
 
 /** Where the host's dispatcher workflow is installed. */
 export const DISPATCH_WORKFLOW_PATH = ".github/workflows/task-assistant-dispatch.yml";
+
+/** The dispatcher workflow of this project that every host calls at a channel (`@v1`). */
+export const DISPATCHER_WORKFLOW = ".github/workflows/dispatch.yml";

@@ -1,43 +1,35 @@
 import type { Problem } from "../errors.js";
-import { APP_REPOSITORY } from "./app-repository.js";
+import { APP_REPOSITORY, DISPATCHER_WORKFLOW } from "./app-repository.js";
 import { brokerUrlProblems } from "./broker-url-problems.js";
-import { ENGINE_NAMES, type EngineName } from "./engine.js";
-import { checkEngineRef } from "./engine-ref-policy.js";
+import { CHANNEL_PATTERN } from "./release-channel.js";
+import { isWellFormedRef } from "./engine-ref-policy.js";
 import { asRecord, parseWorkflow, type WorkflowDocument } from "./workflow-document.js";
 
-/** The inputs an engine workflow declares, to check the calls made to it. */
-export interface EngineInputs {
-  readonly declared: readonly string[];
-  readonly required: readonly string[];
-}
-
 export interface DispatchTemplateCheck {
-  /** The one literal ref the template pins (the first engine call's, when they disagree). */
-  readonly ref: string | undefined;
+  /** The channel (or, in development, the ref) the host calls the dispatcher at. */
+  readonly channel: string | undefined;
   readonly problems: Problem[];
 }
 
 export interface DispatchTemplateOptions {
-  /** The ref the template must be pinned to (a release being checked, a ref being installed). */
-  readonly expectedRef?: string;
-  /** Each engine workflow's inputs; when given, every call is checked against them. */
-  readonly engineInputs?: Partial<Record<EngineName, EngineInputs>>;
-  /** Allow refs that only development mode accepts (branches). Default: marketplace rules. */
+  /** The channel the host must call (the one being installed). */
+  readonly expectedChannel?: string;
+  /** Allow any well-formed ref instead of a channel (development installs). */
   readonly allowFloatingRef?: boolean;
 }
 
-const ENGINE_CALL = new RegExp(
-  `^${APP_REPOSITORY.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/\\.github/workflows/engine-([a-z-]+)\\.yml@(.+)$`,
-);
+/** The permissions the host may grant the dispatcher: what its jobs ask for, and no more. */
+const CEILING: Readonly<Record<string, string>> = { contents: "read", "id-token": "write" };
+const ENGINE_PIN = /engine-[a-z-]+\.yml@|\bengine_ref\b/;
 
 /**
- * Checks a host dispatcher workflow: every engine is called through `uses:` pinned to one literal
- * ref, each call passes that same literal as `engine_ref`, the plan job checks out and plans with the
- * same ref, engines after preflight run only when preflight said ok, and nothing anywhere uses
- * `ref: main`; the host passes no token broker (the release names it). This is the test suite's rule
- * and `release check`'s. Pure.
+ * Checks a host's thin caller (pure): `permissions: {}` at the top, one job calling
+ * `<app>/.github/workflows/dispatch.yml@<channel>` where the channel is a major version (`v1`),
+ * granting at most `contents: read` and `id-token: write`; and the host names no engine version —
+ * no engine workflow, no `engine_ref`, no checkout of this project — and no token broker. The
+ * dispatcher selects the release; hosts follow the channel.
  *
- * @example checkDispatchTemplate(text, "templates/host/task-assistant-dispatch.yml", { expectedRef: "v1.4.0" })
+ * @example checkDispatchTemplate(text, "templates/host/task-assistant-dispatch.yml", { expectedChannel: "v1" })
  */
 export function checkDispatchTemplate(
   text: string,
@@ -45,184 +37,143 @@ export function checkDispatchTemplate(
   options: DispatchTemplateOptions = {},
 ): DispatchTemplateCheck {
   const parsed = parseWorkflow(text, file);
-  if (!parsed.ok) return { ref: undefined, problems: parsed.problems };
+  if (!parsed.ok) return { channel: undefined, problems: parsed.problems };
   const workflow = parsed.workflow;
-  const jobs = asRecord(asRecord(workflow.value)?.jobs);
+  const root = asRecord(workflow.value) ?? {};
+  const jobs = asRecord(root.jobs);
   if (jobs === undefined)
-    return { ref: undefined, problems: [workflow.problem(["jobs"], "the workflow has no jobs")] };
-
+    return { channel: undefined, problems: [workflow.problem(["jobs"], "the workflow has no jobs")] };
   const problems: Problem[] = [];
-  const calls: { jobId: string; engine: string; ref: string }[] = [];
+  const top = asRecord(root.permissions);
+  if (top === undefined || Object.keys(top).length > 0)
+    problems.push(
+      workflow.problem(
+        ["permissions"],
+        "the host's workflow must grant nothing by default",
+        "set permissions: {}",
+      ),
+    );
+  const prefix = `${APP_REPOSITORY}/${DISPATCHER_WORKFLOW}@`;
+  const callers = Object.entries(jobs).filter(([, job]) => {
+    const uses = asRecord(job)?.uses;
+    return typeof uses === "string" && uses.startsWith(prefix);
+  });
+  if (callers.length !== 1)
+    problems.push(
+      workflow.problem(
+        ["jobs"],
+        `the host must call ${APP_REPOSITORY}/${DISPATCHER_WORKFLOW} exactly once, not ${callers.length} times`,
+        `one job: uses: ${prefix}v1`,
+      ),
+    );
+  let channel: string | undefined;
   for (const [jobId, rawJob] of Object.entries(jobs)) {
     const job = asRecord(rawJob) ?? {};
-    if (typeof job.uses !== "string") continue;
-    const match = ENGINE_CALL.exec(job.uses);
-    if (match === null) {
-      problems.push(
-        workflow.problem(
-          ["jobs", jobId, "uses"],
-          `job ${jobId} calls ${job.uses}, which is not an engine of ${APP_REPOSITORY}`,
-          `call ${APP_REPOSITORY}/.github/workflows/engine-<name>.yml@<ref>`,
-        ),
-      );
-      continue;
-    }
-    calls.push({ jobId, engine: match[1], ref: match[2] });
+    problems.push(...jobProblems(workflow, jobId, job, prefix, options));
+    if (typeof job.uses === "string" && job.uses.startsWith(prefix))
+      channel ??= job.uses.slice(prefix.length);
   }
+  problems.push(...enginePins(workflow, workflow.doc.contents, []));
+  problems.push(...brokerUrlProblems(workflow, "the host dispatcher"));
+  return { channel, problems };
+}
 
-  const ref = options.expectedRef ?? calls[0]?.ref;
-  if (ref === undefined)
-    return { ref: undefined, problems: [...problems, workflow.problem(["jobs"], "no engine is called")] };
+function jobProblems(
+  workflow: WorkflowDocument,
+  jobId: string,
+  job: Record<string, unknown>,
+  prefix: string,
+  options: DispatchTemplateOptions,
+): Problem[] {
+  const path = ["jobs", jobId];
+  if (typeof job.uses !== "string" || !job.uses.startsWith(prefix)) {
+    return [
+      workflow.problem(
+        typeof job.uses === "string" ? [...path, "uses"] : path,
+        `job ${jobId} does something other than call the dispatcher; the host only calls ${prefix.slice(0, -1)}`,
+        "remove the job: the dispatcher plans and runs every engine",
+      ),
+    ];
+  }
+  const problems: Problem[] = [];
+  const ref = job.uses.slice(prefix.length);
   if (ref.includes("${{"))
     problems.push(
       workflow.problem(
-        ["jobs", calls[0].jobId, "uses"],
-        "uses: must carry a literal ref; GitHub does not expand expressions there",
-        "write the release tag itself",
+        [...path, "uses"],
+        "uses: must carry a literal channel; GitHub does not expand expressions there",
+        "write the channel itself, e.g. v1",
       ),
     );
-  if (!options.allowFloatingRef) {
-    const verdict = checkEngineRef(ref, "marketplace");
-    if (!verdict.ok)
-      problems.push(workflow.problem(["jobs", calls[0]?.jobId ?? ""], verdict.reason, verdict.hint));
-  }
-
-  for (const call of calls) problems.push(...checkCall(workflow, jobs, call, ref, options.engineInputs));
-  for (const engine of ENGINE_NAMES) {
-    const count = calls.filter((call) => call.engine === engine).length;
-    if (count !== 1)
-      problems.push(
-        workflow.problem(
-          ["jobs"],
-          `engine ${engine} is called ${count} times; the dispatcher calls each engine exactly once`,
-        ),
-      );
-  }
-  for (const call of calls) {
-    if (!(ENGINE_NAMES as readonly string[]).includes(call.engine))
-      problems.push(
-        workflow.problem(
-          ["jobs", call.jobId, "uses"],
-          `engine-${call.engine}.yml is not an engine of this project`,
-        ),
-      );
-  }
-  problems.push(...checkPlanJob(workflow, jobs, ref));
-  problems.push(...brokerUrlProblems(workflow, "the host dispatcher"));
-  return { ref, problems };
-}
-
-function checkCall(
-  workflow: WorkflowDocument,
-  jobs: Record<string, unknown>,
-  call: { jobId: string; engine: string; ref: string },
-  ref: string,
-  engineInputs: DispatchTemplateOptions["engineInputs"],
-): Problem[] {
-  const job = asRecord(jobs[call.jobId]) ?? {};
-  const withs = asRecord(job.with) ?? {};
-  const path = ["jobs", call.jobId];
-  const problems: Problem[] = [];
-  if (call.ref !== ref)
+  else if (options.allowFloatingRef ? !isWellFormedRef(ref) : !CHANNEL_PATTERN.test(ref))
     problems.push(
       workflow.problem(
         [...path, "uses"],
-        `engine ${call.engine} is pinned to ${call.ref}, not to ${ref} like the rest`,
-        `pin every engine to ${ref}`,
+        `the dispatcher is called at ${ref}, not at a channel (a major version such as v1)`,
+        "call the channel: a release moves it and the host follows without a commit",
       ),
     );
-  if (withs.engine_ref !== ref || withs.engine_ref !== call.ref)
+  else if (options.expectedChannel !== undefined && ref !== options.expectedChannel)
     problems.push(
       workflow.problem(
-        [...path, "with", "engine_ref"],
-        withs.engine_ref === undefined
-          ? `engine ${call.engine} is not passed engine_ref`
-          : `engine ${call.engine} is passed engine_ref ${JSON.stringify(withs.engine_ref)}, but runs the code at ${call.ref}`,
-        `pass engine_ref: ${ref}, the literal its uses: is pinned to`,
+        [...path, "uses"],
+        `the dispatcher is called at ${ref}, not at ${options.expectedChannel}`,
+        `call ${prefix}${options.expectedChannel}`,
       ),
     );
-  if (call.engine !== "preflight") {
-    const needs = Array.isArray(job.needs) ? job.needs : [job.needs];
-    const condition = typeof job.if === "string" ? job.if : "";
-    if (!needs.includes("preflight") || !/needs\.preflight\.outputs\.ok\s*==\s*'true'/.test(condition))
+  const granted = asRecord(job.permissions);
+  if (granted === undefined)
+    problems.push(
+      workflow.problem(
+        [...path, "permissions"],
+        "the job must grant the dispatcher its permissions",
+        "set permissions: { contents: read, id-token: write }",
+      ),
+    );
+  for (const [scope, level] of Object.entries(granted ?? {}))
+    if (CEILING[scope] === undefined || (level !== CEILING[scope] && level !== "none" && level !== "read"))
       problems.push(
         workflow.problem(
-          [...path, "if"],
-          `engine ${call.engine} must wait for preflight and run only if it passed`,
-          "add needs: preflight and if: needs.preflight.outputs.ok == 'true'",
+          [...path, "permissions", scope],
+          `permission ${scope}: ${String(level)} is more than the dispatcher needs`,
+          "grant contents: read and id-token: write only",
         ),
       );
-  }
-  const inputs = engineInputs?.[call.engine as EngineName];
-  if (inputs !== undefined) {
-    for (const name of Object.keys(withs))
-      if (!inputs.declared.includes(name))
-        problems.push(
-          workflow.problem([...path, "with", name], `engine-${call.engine}.yml has no input "${name}"`),
-        );
-    for (const name of inputs.required)
-      if (!(name in withs))
-        problems.push(
-          workflow.problem(
-            [...path, "with"],
-            `engine-${call.engine}.yml requires input "${name}"`,
-            `pass ${name}`,
-          ),
-        );
-  }
   return problems;
 }
 
-/** The plan job runs the dispatcher from a checkout of the same ref, planning with that ref. */
-function checkPlanJob(workflow: WorkflowDocument, jobs: Record<string, unknown>, ref: string): Problem[] {
-  const problems: Problem[] = [];
-  let plans = false;
-  for (const [jobId, rawJob] of Object.entries(jobs)) {
-    const steps = asRecord(rawJob)?.steps;
-    if (!Array.isArray(steps)) continue;
-    steps.forEach((rawStep, index) => {
-      const step = asRecord(rawStep) ?? {};
-      const path = ["jobs", jobId, "steps", index];
-      const withs = asRecord(step.with) ?? {};
-      if (typeof withs.ref === "string") {
-        if (/^(main|master)$/.test(withs.ref.trim()))
-          problems.push(
-            workflow.problem([...path, "with", "ref"], `ref: ${withs.ref} floats`, `pin to ${ref}`),
-          );
-        else if (withs.repository === APP_REPOSITORY && withs.ref !== ref)
-          problems.push(
-            workflow.problem(
-              [...path, "with", "ref"],
-              `${APP_REPOSITORY} is checked out at ${withs.ref}, not at ${ref}`,
-              `check out ${ref}`,
-            ),
-          );
-      } else if (withs.repository === APP_REPOSITORY) {
-        problems.push(
-          workflow.problem(
-            [...path, "with"],
-            `${APP_REPOSITORY} is checked out at its default branch`,
-            `add ref: ${ref}`,
-          ),
-        );
+/** Any scalar naming an engine workflow at a ref, or an `engine_ref`, anywhere in the file. */
+function enginePins(workflow: WorkflowDocument, node: unknown, path: (string | number)[]): Problem[] {
+  const value = (node as { toJSON?: () => unknown } | null)?.toJSON?.();
+  const items = (node as { items?: unknown[] } | null)?.items;
+  if (Array.isArray(items)) {
+    return items.flatMap((item, index) => {
+      const pair = item as { key?: { value?: unknown }; value?: unknown };
+      if (pair !== null && typeof pair === "object" && "key" in pair) {
+        const raw = pair.key?.value;
+        const key = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
+        const here = [...path, key];
+        const own = ENGINE_PIN.test(key)
+          ? [
+              workflow.problem(
+                here,
+                `the host names ${key}`,
+                "remove it: the dispatcher selects the engine_ref",
+              ),
+            ]
+          : [];
+        return [...own, ...enginePins(workflow, pair.value, here)];
       }
-      if (typeof step.run === "string" && /\bdispatch plan\b/.test(step.run)) {
-        plans = true;
-        const planned = /--engine-ref[ =]("?)([^\s"]+)\1/.exec(step.run)?.[2];
-        if (planned !== ref)
-          problems.push(
-            workflow.problem(
-              [...path, "run"],
-              `the plan is made with engine_ref ${planned ?? "(none)"}, not ${ref}`,
-              `pass --engine-ref ${ref}`,
-            ),
-          );
-      }
+      return enginePins(workflow, item, [...path, index]);
     });
   }
-  if (!plans)
-    problems.push(
-      workflow.problem(["jobs"], "no job runs `task-assistant dispatch plan`", "add the plan job"),
-    );
-  return problems;
+  if (typeof value === "string" && ENGINE_PIN.test(value))
+    return [
+      workflow.problem(
+        path,
+        `the host names an engine version (${value.trim().split("\n")[0]})`,
+        "remove it: the dispatcher selects the engine_ref; hosts name only the channel",
+      ),
+    ];
+  return [];
 }

@@ -22,11 +22,13 @@ jobs:
   validate:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+      - id: workflow
+        run: read job_workflow_sha from "$ACTIONS_ID_TOKEN_REQUEST_URL"
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8
         with:
           repository: automated-assistant-systems/task-assistant
-          ref: ${overrides.checkoutRef ?? "${{ inputs.engine_ref }}"}
-      - run: ${overrides.run ?? "node dist/cli/bin.js engine run validate --target-repo x"}
+          ref: ${overrides.checkoutRef ?? "${{ steps.workflow.outputs.sha }}"}
+      - run: ${overrides.run ?? "node release/task-assistant.mjs engine run validate --target-repo x"}
 `;
 }
 
@@ -83,10 +85,24 @@ describe("checkEngineWorkflow", () => {
     expect(checkEngineWorkflow("preflight", text, "engine-preflight.yml")).toEqual([]);
   });
 
-  it("refuses a checkout at main: the code run must be the pinned engine_ref", () => {
-    const problems = check(anEngineWorkflow({ checkoutRef: "main" }));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ path: "/jobs/validate/steps/0/with/ref", line: 19 });
+  it("refuses a checkout at main or at the caller's engine_ref: the code run is the workflow's own commit", () => {
+    for (const ref of ["main", "${{ inputs.engine_ref }}", "${{ steps.other.outputs.sha }}"]) {
+      const problems = check(anEngineWorkflow({ checkoutRef: ref }));
+      expect(problems, ref).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ path: "/jobs/validate/steps/1/with/ref", line: 21 });
+      expect(problems[0].message).toContain("the commit of the workflow being run (job_workflow_sha)");
+    }
+  });
+
+  it("refuses setting up Node.js or installing packages: jobs run the bundle", () => {
+    const text = anEngineWorkflow().replace(
+      "      - run: node release",
+      "      - uses: actions/setup-node@a0853c24544627f65ddf259abe73b1d18a591444\n      - run: npm ci --no-audit\n      - run: node release",
+    );
+    expect(check(text).map((p) => p.path)).toEqual([
+      "/jobs/validate/steps/2/uses",
+      "/jobs/validate/steps/3/run",
+    ]);
   });
 
   it("refuses write permissions the workflow token does not need", () => {
@@ -123,7 +139,7 @@ describe("checkEngineWorkflow", () => {
     const problems = check(withEnv);
     expect(problems.map((p) => p.path)).toEqual([
       "/env/TA_TOKEN_BROKER_URL",
-      "/jobs/validate/steps/1/env/TA_TOKEN_BROKER_URL",
+      "/jobs/validate/steps/2/env/TA_TOKEN_BROKER_URL",
     ]);
     expect(problems[0].hint).toContain('package.json "taskAssistant.tokenBroker"');
   });

@@ -1,6 +1,7 @@
 import type { Problem } from "../errors.js";
 import { APP_REPOSITORY } from "./app-repository.js";
 import { brokerUrlProblems } from "./broker-url-problems.js";
+import { codeCheckoutProblems } from "./check-code-checkout.js";
 import type { EngineName } from "./engine.js";
 import { asRecord, parseWorkflow, type WorkflowDocument } from "./workflow-document.js";
 
@@ -14,13 +15,11 @@ export function requiredEngineInputs(engine: EngineName): readonly string[] {
 /** The `permissions` an engine workflow may ask for; anything more is refused. */
 const ALLOWED_PERMISSIONS: Readonly<Record<string, string>> = { contents: "read", "id-token": "write" };
 
-const ENGINE_REF_EXPRESSION = /^\$\{\{\s*inputs\.engine_ref\s*\}\}$/;
-
 /**
  * Checks one reusable engine workflow (`.github/workflows/engine-<name>.yml`): triggered by
  * `workflow_call` only; the required string inputs; least `permissions`; every checkout of this
- * project at `${{ inputs.engine_ref }}` (so the code that runs is the code the run is pinned to, and
- * never `ref: main`); a step that runs `task-assistant engine run <name>`; and no way for a caller to
+ * project at the commit of the workflow being run (`job_workflow_sha`, never a ref a caller passes),
+ * with nothing installed; a step that runs `task-assistant engine run <name>`; and no way for a caller to
  * choose the token broker (no broker input, no `TA_TOKEN_BROKER_URL`): the release names it. Pure.
  *
  * @example checkEngineWorkflow("validate", text, ".github/workflows/engine-validate.yml") // []
@@ -136,48 +135,21 @@ function checkSteps(
   for (const [jobId, job] of Object.entries(jobs)) {
     const steps = asRecord(job)?.steps;
     if (!Array.isArray(steps)) continue;
-    steps.forEach((step, index) => {
-      const record = asRecord(step) ?? {};
-      const path = ["jobs", jobId, "steps", index];
-      const uses = typeof record.uses === "string" ? record.uses : "";
-      const withs = asRecord(record.with) ?? {};
-      if (uses.startsWith("actions/checkout@")) {
-        checksOut = true;
-        if (withs.repository !== APP_REPOSITORY)
-          problems.push(
-            workflow.problem(
-              [...path, "with", "repository"],
-              `the checkout must fetch ${APP_REPOSITORY}`,
-              `set repository: ${APP_REPOSITORY}`,
-            ),
-          );
-        if (typeof withs.ref !== "string" || !ENGINE_REF_EXPRESSION.test(withs.ref.trim()))
-          problems.push(
-            workflow.problem(
-              [...path, "with", "ref"],
-              `the checkout must be at the run's engine_ref, not ${withs.ref === undefined ? "the default branch" : JSON.stringify(withs.ref)}`,
-              "set ref: ${{ inputs.engine_ref }}",
-            ),
-          );
-      } else if (typeof withs.ref === "string" && /^(main|master)$/.test(withs.ref.trim())) {
-        problems.push(
-          workflow.problem(
-            [...path, "with", "ref"],
-            `ref: ${withs.ref} floats`,
-            "pin to ${{ inputs.engine_ref }}",
-          ),
-        );
-      }
-      if (typeof record.run === "string" && new RegExp(`\\bengine run ${engine}(\\s|$)`).test(record.run))
+    const checkout = codeCheckoutProblems(workflow, jobId, steps);
+    problems.push(...checkout.problems);
+    checksOut ||= checkout.checksOut;
+    for (const step of steps) {
+      const run = asRecord(step)?.run;
+      if (typeof run === "string" && new RegExp(`\\bengine run ${engine}(\\s|$)`).test(run))
         runsEngine = true;
-    });
+    }
   }
   if (!checksOut)
     problems.push(
       workflow.problem(
         ["jobs"],
-        `no step checks out ${APP_REPOSITORY} at the run's engine_ref`,
-        "add actions/checkout with ref: ${{ inputs.engine_ref }}",
+        `no step checks out ${APP_REPOSITORY} at the commit of the workflow being run`,
+        "add actions/checkout with ref: ${{ steps.<id>.outputs.sha }} after a step reading job_workflow_sha",
       ),
     );
   if (!runsEngine)

@@ -9,11 +9,13 @@ import { checkEngineRef } from "./engine-ref-policy.js";
 import { findReleaseRef } from "./find-release-ref.js";
 import { renderHostDispatcher } from "./render-host-dispatcher.js";
 import { planInstall, type DesiredHostFile, type InstallPlan } from "./plan-install.js";
+import { CHANNEL_PATTERN, channelOf } from "./release-channel.js";
 import { HOST_CONFIG_PATH } from "./route-event.js";
 import type { RuntimeMode } from "./run-plan.js";
 
 export interface InstallRequest {
   readonly repo: string;
+  /** The channel the host follows (`v1`); in development mode any well-formed ref. */
   readonly ref: string;
   readonly runtime_mode: RuntimeMode;
   readonly dry_run: boolean;
@@ -50,9 +52,6 @@ export interface InstallResult extends InstallPlan {
 /** Characters a ref may have to be written into a workflow's shell line and `uses:` safely. */
 const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
 
-/** A channel: the major version a host follows (`v1`), moved by each release of that major. */
-const CHANNEL_PATTERN = /^v(0|[1-9]\d*)$/;
-
 /** The branch an install pull request comes from; one per repository, reused by every install. */
 export const INSTALL_BRANCH = "task-assistant/install";
 
@@ -62,12 +61,12 @@ const ATTEMPTS = 3;
 /**
  * Installs Task Assistant into a host repository in one commit made through the git data API (a tree
  * with both files, a commit, a fast-forward of the default branch): the starter config when the
- * repository has none, and the dispatcher workflow rendered for this repository (pinned to `ref`,
- * its schedule, loop guard and push branch set; see `renderHostDispatcher`). When the default
- * branch refuses the update although nobody moved it (branch protection or a ruleset), the same
- * commit goes to the branch `task-assistant/install` and a pull request into the default branch.
- * Idempotent: a second install of the same ref changes nothing and makes no commit. The ref must
- * exist in the app repository; floating refs are refused in marketplace mode.
+ * repository has none, and the thin caller of the dispatcher at the channel `ref`, rendered for this
+ * repository (its schedule, loop guard and push branch set; see `renderHostDispatcher`). When the
+ * default branch refuses the update although nobody moved it (branch protection or a ruleset), the
+ * same commit goes to the branch `task-assistant/install` and a pull request into the default branch.
+ * Idempotent: a second install of the same channel changes nothing and makes no commit. Only channels
+ * install in marketplace mode, and the channel must exist in the app repository.
  */
 export async function installHost(github: GitHub, request: InstallRequest): Promise<InstallResult> {
   assertInstallableRef(request.ref, request.runtime_mode);
@@ -105,7 +104,7 @@ export async function installHost(github: GitHub, request: InstallRequest): Prom
     const commit = await github.rest.git.createCommit({
       owner,
       repo: name,
-      message: `Install Task Assistant ${request.ref}\n\nThe dispatcher calls Task Assistant at ${request.ref}; its loop guard ignores ${request.app_slug}[bot].`,
+      message: `Install Task Assistant ${request.ref}\n\nThe workflow calls Task Assistant's dispatcher at the channel ${request.ref}: every run executes the release the channel points to, and a new release needs no commit here. Its loop guard ignores ${request.app_slug}[bot].`,
       tree: tree.data.sha,
       parents: [head.commit],
     });
@@ -204,13 +203,22 @@ async function proposeInstall(
 }
 
 /**
- * Refuses a ref `install` must not pin: a floating ref in marketplace mode (a channel `vMAJOR` is
- * not floating here: it is what hosts follow), or anything that is not safe to write into a
+ * Refuses a ref `install` must not write: anything but a channel (`v1`) in marketplace mode — a
+ * version (`v1.4.0`) is answered with its channel — or anything that is not safe to write into a
  * workflow. Called before any request.
  */
 export function assertInstallableRef(ref: string, runtimeMode: RuntimeMode): void {
-  const verdict = CHANNEL_PATTERN.test(ref) ? { ok: true as const } : checkEngineRef(ref, runtimeMode);
-  if (!verdict.ok)
+  if (runtimeMode === "marketplace" && !CHANNEL_PATTERN.test(ref)) {
+    const channel = channelOf(ref);
+    throw new PolicyError(`refusing to install ${ref}: hosts follow a channel, not a version`, {
+      hint:
+        channel === undefined
+          ? "pass a channel such as --ref v1 (the major version), or --runtime-mode development for a branch"
+          : `pass --ref ${channel}: the host follows ${channel}, and the operator moves it to each release`,
+    });
+  }
+  const verdict = checkEngineRef(ref, runtimeMode);
+  if (runtimeMode === "development" && !verdict.ok)
     throw new PolicyError(`refusing to install ${ref}: ${verdict.reason}`, { hint: verdict.hint });
   if (!SAFE_REF.test(ref))
     throw new PolicyError(`refusing to install ${JSON.stringify(ref)}: it would be written into a workflow`, {
@@ -228,15 +236,12 @@ async function desiredFiles(request: InstallRequest, branch: string): Promise<De
     app_slug: request.app_slug,
     default_branch: branch,
   });
-  // A thin caller holds no engine calls to check: dispatch.yml of the release holds them.
   const problems = !rendered.ok
     ? rendered.problems
-    : rendered.thin_caller
-      ? []
-      : checkDispatchTemplate(rendered.text, DISPATCH_WORKFLOW_PATH, {
-          expectedRef: request.ref,
-          allowFloatingRef: request.runtime_mode === "development" || CHANNEL_PATTERN.test(request.ref),
-        }).problems;
+    : checkDispatchTemplate(rendered.text, DISPATCH_WORKFLOW_PATH, {
+        expectedChannel: request.ref,
+        allowFloatingRef: request.runtime_mode === "development",
+      }).problems;
   if (!rendered.ok || problems.length > 0)
     throw new ValidationError(`the dispatcher template cannot be installed at ${request.ref}`, problems, {
       hint: "this is a packaging defect; nothing was written",

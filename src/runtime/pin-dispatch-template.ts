@@ -16,6 +16,17 @@ export function pinDispatchTemplate(text: string, ref: string): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
+/**
+ * Rewrites the dispatcher workflow (`dispatch.yml`) to one release: every engine `uses:` pin, every
+ * `engine_ref:` passed to an engine, and the plan job's `--engine-ref`. Its checkouts stay at the
+ * workflow's own commit (an expression), never a literal ref. Pure.
+ *
+ * @example pinDispatchWorkflow(dispatchText, "v1.4.0")
+ */
+export function pinDispatchWorkflow(text: string, ref: string): string {
+  return pinDispatchTemplate(text, ref);
+}
+
 /** `pinDispatchTemplate` on a parsed document, in place; returns how many `uses:` it pinned. */
 export function pinDispatchDocument(doc: Document, ref: string): number {
   const jobs = doc.get("jobs", true);
@@ -41,7 +52,14 @@ export function pinDispatchDocument(doc: Document, ref: string): number {
     for (const step of steps.items) {
       if (!isMap(step)) continue;
       const withs = step.get("with", true);
-      if (isMap(withs) && withs.get("repository") === APP_REPOSITORY) setScalar(withs.get("ref", true), ref);
+      // A literal checkout ref is pinned; an expression (the workflow's own commit) is left alone.
+      const checkoutRef = isMap(withs) ? withs.get("ref", true) : undefined;
+      if (
+        isMap(withs) &&
+        withs.get("repository") === APP_REPOSITORY &&
+        !(isScalar(checkoutRef) && String(checkoutRef.value).includes("${{"))
+      )
+        setScalar(checkoutRef, ref);
       const run = step.get("run", true);
       if (isScalar(run) && typeof run.value === "string" && /\bdispatch plan\b/.test(run.value))
         run.value = run.value.replace(/(--engine-ref[ =])("?)[^\s"]+\2/, `$1${ref}`);

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { checkDispatchTemplate } from "./check-dispatch-template.js";
 import { renderHostDispatcher, type HostDispatcherOptions } from "./render-host-dispatcher.js";
 import { scheduleSlot } from "./spread-schedule.js";
 
@@ -58,13 +57,10 @@ describe("renderHostDispatcher", () => {
     });
   });
 
-  it("renders today's full dispatcher so that it still passes the dispatcher check", () => {
+  it("renders a full dispatcher of the earlier shape (engine calls in the host) for this host", () => {
     const result = renderHostDispatcher(TODAY, options({ ref: "v1.4.0" }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(checkDispatchTemplate(result.text, "dispatch.yml", { expectedRef: "v1.4.0" }).problems).toEqual(
-      [],
-    );
     const workflow = parse(result.text) as Workflow;
     expect(workflow.jobs.plan.if).toContain("'acme-assistant[bot]'");
     expect(workflow.on.push.branches).toEqual(["trunk"]);

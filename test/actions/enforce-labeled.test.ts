@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HOST,
+  RELEASE,
   jobResults,
   readRecord,
   recordPaths,
@@ -12,8 +13,9 @@ import {
 
 /**
  * Scenario 1 through the real workflows: a maintainer's `issues.labeled` event on an issue with two
- * phase labels runs the installed dispatcher → plan → preflight → enforce (each a real job running
- * the real CLI at the release), the broker hands out the tokens, the issue is fixed and the run
+ * phase labels runs the host's thin caller → dispatch.yml at the channel → plan → preflight → enforce
+ * (each a real job running the bundled release of its workflow's commit, nothing installed), the
+ * broker hands out the tokens, the issue is fixed and the run
  * leaves two records in one correlation directory. The App's own label change then starts nothing.
  */
 describe("issues.labeled through the installed dispatcher and the engine workflows", () => {
@@ -38,6 +40,8 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
     const stats = await world.github.stats();
 
     expect(jobResults(run), run.log).toEqual({
+      "task-assistant": "success",
+      fork: "skipped",
       plan: "success",
       preflight: "success",
       "preflight/preflight": "success",
@@ -61,7 +65,7 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
     const enforce = await readRecord(world, `${dir}/enforce.json`);
     expect(enforce).toMatchObject({
       ok: true,
-      engine_ref: "v0.1.0",
+      engine_ref: RELEASE,
       correlation_id: correlation,
       source: {
         runner: "github-actions",
@@ -98,16 +102,8 @@ describe("issues.labeled through the installed dispatcher and the engine workflo
       label: { name: "phase-1" },
       sender: { login: "task-assistant[bot]", type: "Bot" },
     });
-    expect(jobResults(run)).toEqual({
-      plan: "skipped",
-      preflight: "skipped",
-      validate: "skipped",
-      materialize: "skipped",
-      reconcile: "skipped",
-      enforce: "skipped",
-      "self-test": "skipped",
-      dashboard: "skipped",
-    });
+    // The host's one job is skipped: the dispatcher workflow is not even called.
+    expect(jobResults(run)).toEqual({ "task-assistant": "skipped" });
     expect(await recordPaths(world)).toEqual(before);
     expect(writesIn(await world.github.stats())).toEqual([]);
   });

@@ -1,8 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CHANNEL,
   HOST,
   RELEASE,
-  allJobs,
+  jobAt,
   jobResults,
   recordPaths,
   startActionsWorld,
@@ -46,7 +49,7 @@ describe("a host that forges its call to the engine workflows", () => {
   }
 
   it("scenario 6: a pull request from a fork gets no ID token and a read-only token; the run ends quietly and writes nothing", async () => {
-    await world.installAt(HOST, RELEASE);
+    await world.installAt(HOST, CHANNEL);
     world.brokerLog.length = 0;
     await world.github.resetStats();
     const before = await recordPaths(world);
@@ -65,23 +68,28 @@ describe("a host that forges its call to the engine workflows", () => {
     });
     expect(run.conclusion, run.log).toBe("success");
     expect(jobResults(run)).toMatchObject({
-      plan: "success",
-      "preflight/preflight": "success",
+      fork: "success",
+      plan: "skipped",
+      preflight: "skipped",
       validate: "skipped",
     });
-    const preflight = allJobs(run).find((job) => job.key === "preflight/preflight");
-    expect(preflight?.permissions).toMatchObject({ contents: "read", "id-token": "none" });
-    expect(preflight?.steps.at(-1)?.log).toContain("This pull request comes from a fork");
-    expect(preflight?.steps.at(-1)?.log).not.toMatch(/error|refused/i);
+    const fork = jobAt(run, "fork");
+    expect(fork?.steps.at(-1)?.log).toContain("does not run for pull requests from forks");
+    expect(fork?.steps.at(-1)?.log).not.toMatch(/error|refused/i);
     expect(world.brokerLog).toEqual([]);
     expect(writesIn(await world.github.stats())).toEqual([]);
     expect(await recordPaths(world)).toEqual(before);
   });
 
-  /** Each forgery starts from the dispatcher as `install` wrote it. */
+  /**
+   * Each forgery is the released dispatch.yml copied into the host (planning from the release), so
+   * the host calls the engine workflows itself, with `edit` applied.
+   */
   async function forge(edit: (text: string) => string) {
-    await world.installAt(HOST, RELEASE);
-    await world.forgeDispatcher(HOST, edit);
+    await world.installAt(HOST, CHANNEL);
+    const released = await readFile(join(world.appDir, ".github", "workflows", "dispatch.yml"), "utf8");
+    const own = released.replace("ref: ${{ steps.workflow.outputs.sha }}", `ref: ${RELEASE}`);
+    await world.forgeDispatcher(HOST, () => edit(own));
     world.brokerLog.length = 0;
   }
 
@@ -92,16 +100,14 @@ describe("a host that forges its call to the engine workflows", () => {
   }
 
   it("calls the engine workflows at a branch of the app repository that is not a release: the broker refuses every exchange", async () => {
-    await forge((text) => text.replace(/(engine-[a-z-]+\.yml)@v0\.1\.0/g, "$1@main"));
+    await forge((text) => text.replace(/(engine-[a-z-]+\.yml)@v1\.0\.0/g, "$1@main"));
     const outcome = await labeled();
     expect(jobResults(outcome.run), outcome.run.log).toMatchObject({
       plan: "success",
       "preflight/preflight": "failure",
       enforce: "skipped",
     });
-    expect(
-      allJobs(outcome.run).find((job) => job.key === "preflight/preflight")?.idTokenClaims,
-    ).toMatchObject({
+    expect(jobAt(outcome.run, "preflight/preflight")?.idTokenClaims).toMatchObject({
       job_workflow_ref:
         "automated-assistant-systems/task-assistant/.github/workflows/engine-preflight.yml@refs/heads/main",
       job_workflow_sha: world.unreleased,
@@ -113,7 +119,7 @@ describe("a host that forges its call to the engine workflows", () => {
   });
 
   it("calls them at the commit of the unreleased work: the broker refuses, it is no release's commit", async () => {
-    await forge((text) => text.replace(/(engine-[a-z-]+\.yml)@v0\.1\.0/g, `$1@${world.unreleased}`));
+    await forge((text) => text.replace(/(engine-[a-z-]+\.yml)@v1\.0\.0/g, `$1@${world.unreleased}`));
     const outcome = await labeled();
     expect(jobResults(outcome.run), outcome.run.log).toMatchObject({
       "preflight/preflight": "failure",
@@ -127,7 +133,7 @@ describe("a host that forges its call to the engine workflows", () => {
   it("passes runtime_mode: development to the released engine workflows: the engine jobs refuse before asking the broker", async () => {
     await forge((text) =>
       text.replace(
-        /( +)engine_ref: v0\.1\.0\n/g,
+        /( +)engine_ref: v1\.0\.0\n/g,
         (line, indent: string) => `${line}${indent}runtime_mode: development\n`,
       ),
     );
@@ -136,7 +142,7 @@ describe("a host that forges its call to the engine workflows", () => {
       "preflight/preflight": "failure",
       enforce: "skipped",
     });
-    const preflight = allJobs(outcome.run).find((job) => job.key === "preflight/preflight");
+    const preflight = jobAt(outcome.run, "preflight/preflight");
     expect(preflight?.steps.at(-1)?.log).toContain("--runtime-mode development is refused");
     expect(outcome.grants + outcome.refusals.length).toBe(0);
     expectNothingWritten(outcome);

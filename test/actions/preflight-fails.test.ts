@@ -34,6 +34,8 @@ describe("preflight fails for a disabled repository", () => {
     const stats = await world.github.stats();
 
     expect(jobResults(run), run.log).toEqual({
+      "task-assistant": "failure",
+      fork: "skipped",
       plan: "success",
       preflight: "success",
       "preflight/preflight": "success",

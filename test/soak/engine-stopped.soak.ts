@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, RunWorkflowOptions } from "../../src/actions-runner/run-types.js";
 import {
   HOST,
-  allJobs,
+  jobAt,
   readRecord,
   recordPaths,
   startActionsWorld,
@@ -76,14 +76,13 @@ describe("an engine stopped before it records its outcome", () => {
   }
 
   async function expectStandInRecord(result: RunResult, status: string) {
-    const enforce = allJobs(result).find((job) => job.key === "enforce/enforce");
+    const enforce = jobAt(result, "enforce/enforce");
     expect(
       enforce?.steps.map((step) => `${step.name}: ${step.conclusion}`),
       result.log,
     ).toEqual([
-      "Check out Task Assistant at the run's engine_ref: success",
-      "Set up Node.js: success",
-      "Install: success",
+      "Find the commit of this workflow: success",
+      "Check out Task Assistant at this workflow's commit: success",
       `Run enforce: ${status === "cancelled" ? "cancelled" : "failure"}`,
       "Record enforce's failure if it left no record: success",
     ]);
@@ -104,7 +103,7 @@ describe("an engine stopped before it records its outcome", () => {
         ([, command]) =>
           command.includes("engine run enforce") &&
           !command.includes("--record-failure") &&
-          command.includes("dist/cli/bin.js"),
+          command.includes("release/task-assistant.mjs"),
       );
       expect(engines).toHaveLength(1);
       process.kill(engines[0][0], "SIGKILL");
@@ -118,7 +117,7 @@ describe("an engine stopped before it records its outcome", () => {
     // and enforce waits 30 s for its issue.
     const result = await stoppedRun(() => Promise.resolve(), { timeoutMinuteMs: 1_200 });
     expect(result.conclusion).toBe("failure");
-    const enforce = allJobs(result).find((job) => job.key === "enforce/enforce");
+    const enforce = jobAt(result, "enforce/enforce");
     expect(enforce?.reason).toBe("the job exceeded its timeout of 18.0 s");
     await expectStandInRecord(result, "failure");
   });

@@ -1,20 +1,19 @@
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { BUNDLED_MANIFEST, PACKAGE_ROOT, type PackageManifest } from "../../util/package-root.js";
 
-/** The package root (holding `package.json`, `templates/`, `.github/`), from src/ and from dist/ alike. */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export { PACKAGE_ROOT };
 
-interface PackageJson {
-  version: string;
-  taskAssistant?: { tokenBroker?: unknown; appSlug?: unknown; circuitBreaker?: unknown };
-}
+let manifest: Promise<PackageManifest> | undefined;
 
-let manifest: Promise<PackageJson> | undefined;
-
-function packageJson(): Promise<PackageJson> {
-  manifest ??= readFile(new URL("../../../package.json", import.meta.url), "utf8").then(
-    (text) => JSON.parse(text) as PackageJson,
-  );
+/** package.json: the one built into the bundle, else the package's own file. */
+function packageJson(): Promise<PackageManifest> {
+  manifest ??=
+    BUNDLED_MANIFEST !== undefined
+      ? Promise.resolve(BUNDLED_MANIFEST)
+      : readFile(join(PACKAGE_ROOT, "package.json"), "utf8").then(
+          (text) => JSON.parse(text) as PackageManifest,
+        );
   return manifest;
 }
 

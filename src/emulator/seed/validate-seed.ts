@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import addFormatsPackage from "ajv-formats";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Problem } from "../../errors.js";
+import { PACKAGE_ROOT } from "../../util/package-root.js";
 import type { SeedDocument } from "./seed-types.js";
 
 // ajv-formats is CommonJS: imported from ESM, the plugin is the package's `default` property.
@@ -13,7 +15,7 @@ let validator: ReturnType<Ajv["compile"]> | undefined;
 function compiled() {
   if (!validator) {
     const schema = JSON.parse(
-      readFileSync(new URL("../../../schemas/emulator-seed.schema.json", import.meta.url), "utf8"),
+      readFileSync(join(PACKAGE_ROOT, "schemas", "emulator-seed.schema.json"), "utf8"),
     ) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);

@@ -2,8 +2,12 @@ import { HOST_CONFIG_PATH } from "../../../src/config/config-model.js";
 import { ENGINE_REF, maintainerToken } from "./world-spec.js";
 import type { AcceptanceWorld, CliRun } from "./world.js";
 
-/** `task-assistant install --repo O/R --ref v1.4.0`, run by the repository's maintainer with their token. */
-export function install(world: AcceptanceWorld, fullName: string, ref = ENGINE_REF): Promise<CliRun> {
+/** `task-assistant install --repo O/R --ref v1` (the channel of ENGINE_REF), run by the repository's maintainer with their token. */
+export function install(
+  world: AcceptanceWorld,
+  fullName: string,
+  ref = ENGINE_REF.replace(/^(v\d+)\..*$/, "$1"),
+): Promise<CliRun> {
   const owner = fullName.split("/")[0];
   return world.cli(["install", "--repo", fullName, "--ref", ref], { env: world.maintainerEnv(owner) });
 }

@@ -12,11 +12,14 @@ import { BROKER_AUDIENCE } from "../../../src/github/broker-token-provider.js";
 import { REGISTRY_PATH } from "../../../src/registry/registry-types.js";
 import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../../../src/runtime/app-repository.js";
 import { installHost } from "../../../src/runtime/install-host.js";
+import { moveChannel, prepareRelease, publishRelease } from "../../../src/release/release-ops.js";
 import { startTestGitHub, type EmulatorStats, type TestGitHub } from "../../support/local-github.js";
 
 const run = promisify(execFile);
 export const ROOT = join(import.meta.dirname, "..", "..", "..");
-export const RELEASE = "v0.1.0";
+/** The release the world publishes first, and the channel hosts follow. */
+export const RELEASE = "v1.0.0";
+export const CHANNEL = "v1";
 export const INFRA = "automated-assistant-systems/task-assistant-infra";
 export const HOST = "acme/widgets";
 export const PAUSED = "acme/paused";
@@ -26,20 +29,6 @@ const [OPERATOR] = APP_REPOSITORY.split("/");
 export const MAINTAINER_TOKEN = "ghp_alice_maintainer_token_0001";
 /** The token jobs get as GITHUB_TOKEN: a reader of public repositories, nothing more. */
 const JOB_TOKEN = "ghp_actions_job_token_0000000001";
-
-/**
- * Build inputs of `npm ci` (with this project's `prepare` build): the runner's setup-node reuses the
- * worktree's node_modules and dist for a checkout only when all of them are byte-identical.
- */
-export const BUILD_INPUTS = [
-  "package.json",
-  "package-lock.json",
-  "tsconfig.json",
-  "tsconfig.build.json",
-  "src",
-  "schemas",
-  "templates",
-];
 
 const entry = (state: "enabled" | "disabled") => ({
   state,
@@ -67,6 +56,12 @@ export interface ActionsWorld {
   /** The commit tagged as the release, and a later commit of the app repository that is not released. */
   released: string;
   unreleased: string;
+  /** The app repository's work tree, where releases are prepared. */
+  appDir: string;
+  /** Prepares and publishes a release of the app repository (`release prepare` + `release publish`). */
+  release(tag: string): Promise<string>;
+  /** Moves the channel back to a published release (`release rollback`). */
+  rollback(tag: string): Promise<void>;
   /** Runs the host's installed dispatcher workflow for an event, as GitHub would start it. */
   start(
     host: string,
@@ -80,7 +75,7 @@ export interface ActionsWorld {
     payload: Record<string, unknown>,
     overrides?: Partial<RunWorkflowOptions>,
   ): Promise<RunResult>;
-  /** Installs the dispatcher into a host repository pinned to `ref`, with `edit` applied to its text. */
+  /** Installs the thin caller into a host repository at the channel `ref`, with `edit` applied to its text. */
   installAt(host: string, ref: string, edit?: (text: string) => string): Promise<void>;
   /** Rewrites the host's installed dispatcher as its maintainers could (a commit to main). */
   forgeDispatcher(host: string, edit: (text: string) => string): Promise<void>;
@@ -151,7 +146,8 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
     log: (line) => brokerLog.push(JSON.parse(line) as Record<string, unknown>),
   });
   const work = await mkdtemp(join(tmpdir(), "actions-world-"));
-  const { released, unreleased } = await publishRelease(github, join(work, "release"));
+  const appDir = join(work, "app");
+  const { released, unreleased, release, rollback } = await publishApp(github, appDir);
   const admin = github.client();
 
   const installAt = async (host: string, ref: string, edit?: (text: string) => string) => {
@@ -165,15 +161,15 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
     await installHost(admin, {
       repo: host,
       ref,
-      runtime_mode: /^v\d/.test(ref) ? "marketplace" : "development",
+      runtime_mode: /^v\d+$/.test(ref) ? "marketplace" : "development",
       dry_run: false,
       templates_dir: templates,
       app_slug: "task-assistant",
     });
     await rm(templates, { recursive: true, force: true });
   };
-  await installAt(HOST, RELEASE);
-  await installAt(PAUSED, RELEASE);
+  await installAt(HOST, CHANNEL);
+  await installAt(PAUSED, CHANNEL);
 
   let runId = 7000;
   const home = join(work, "home");
@@ -206,9 +202,8 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
       killGraceMs: 2_000,
       cleanupTimeoutMs: 30_000,
       requestIdToken: localGitHubIdToken({ baseUrl: github.url, adminToken: github.adminToken }),
-      preparedInstall: { directory: ROOT, inputs: BUILD_INPUTS, outputs: ["node_modules", "dist"] },
-      // The release names its broker in package.json; the checkout's dist is linked to this
-      // worktree's build (see npm-install-shim), so the runner machine supplies the same URL.
+      // The world's release names no broker (package.json's is empty, --allow-empty-broker): the
+      // runner machine supplies the local one, as TA_TOKEN_BROKER_URL.
       baseEnv: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,
@@ -224,6 +219,9 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
     brokerLog,
     released,
     unreleased,
+    appDir,
+    release,
+    rollback,
     start,
     dispatch: async (...args) => (await start(...args)).result,
     installAt,
@@ -252,48 +250,73 @@ export async function startActionsWorld(): Promise<ActionsWorld> {
 }
 
 /**
- * Publishes the worktree as it is (tracked and untracked files, .gitignore respected) to the local
- * GitHub's app repository: a commit tagged as the release, then a later commit on main that is not
- * released.
+ * Makes the app repository of the local GitHub from the worktree as it is (tracked and untracked
+ * files, .gitignore respected), and releases it with the real tooling: `release prepare` (the
+ * bundle, the version, dispatch.yml's refs, the release commit) and `release publish` (the tag and
+ * the channel). Then a later commit on main that is not released.
  */
-async function publishRelease(
-  github: TestGitHub,
-  dir: string,
-): Promise<{ released: string; unreleased: string }> {
+async function publishApp(github: TestGitHub, dir: string) {
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${github.adminToken}`).toString("base64")}`;
-  const git = async (args: string[], env: Record<string, string> = {}) =>
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "release",
+    GIT_AUTHOR_EMAIL: "release@example.com",
+    GIT_COMMITTER_NAME: "release",
+    GIT_COMMITTER_EMAIL: "release@example.com",
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraheader",
+    GIT_CONFIG_VALUE_0: header,
+  };
+  const git = async (args: string[], extra: Record<string, string> = {}) =>
     (
-      await run("git", ["-c", `http.extraheader=${header}`, ...args], {
-        cwd: dir,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: "release",
-          GIT_AUTHOR_EMAIL: "release@example.com",
-          GIT_COMMITTER_NAME: "release",
-          GIT_COMMITTER_EMAIL: "release@example.com",
-          ...env,
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      })
+      await run("git", args, { cwd: dir, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 })
     ).stdout.trim();
-  const { mkdir } = await import("node:fs/promises");
+  const { mkdir, symlink } = await import("node:fs/promises");
   await mkdir(dir, { recursive: true });
-  await git(["init", "--quiet", "--bare", "."]);
-  const index = join(dir, "release-index");
-  const inWorktree = ["--git-dir", dir, "--work-tree", ROOT];
+  await git(["init", "--quiet", "--initial-branch=main", "."]);
+  const remote = `${github.gitUrl}/${APP_REPOSITORY}`;
+  await git(["remote", "add", "origin", remote]);
+  const index = join(dir, ".git", "snapshot-index");
+  const inWorktree = ["--git-dir", join(dir, ".git"), "--work-tree", ROOT];
   // .gitignore keeps an installed node_modules directory out; a linked one (a symlink) is dropped here.
   await git([...inWorktree, "add", "-A", "--", "."], { GIT_INDEX_FILE: index });
   await git([...inWorktree, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", "--", "node_modules"], {
     GIT_INDEX_FILE: index,
   });
   const tree = await git(["write-tree"], { GIT_INDEX_FILE: index });
-  const remote = `${github.gitUrl}/${APP_REPOSITORY}`;
-  await git(["fetch", "--quiet", remote, "main"]);
+  await git(["fetch", "--quiet", "origin", "main"]);
   const base = await git(["rev-parse", "FETCH_HEAD"]);
-  const released = await git(["commit-tree", tree, "-p", base, "-m", `Release ${RELEASE}`]);
-  const unreleased = await git(["commit-tree", tree, "-p", released, "-m", "Unreleased work"]);
-  await git(["push", "--quiet", remote, `${released}:refs/tags/${RELEASE}`, `${unreleased}:refs/heads/main`]);
-  return { released, unreleased };
+  const snapshot = await git(["commit-tree", tree, "-p", base, "-m", "The worktree"]);
+  await git(["reset", "--quiet", "--hard", snapshot]);
+  // esbuild resolves the production dependencies from the worktree's installation.
+  await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  const options = { allowEmptyBroker: true, env };
+  const release = async (tag: string): Promise<string> => {
+    const prepared = await prepareRelease(dir, tag, options);
+    if (prepared.commit === undefined)
+      throw new Error(`release prepare ${tag} refused:\n${JSON.stringify(prepared.check.problems, null, 2)}`);
+    const published = await publishRelease(dir, tag, "origin", options);
+    if (!published.check.ok) throw new Error(`release publish ${tag} refused`);
+    return published.commit;
+  };
+  const released = await release(RELEASE);
+  const unreleased = await git([
+    "commit-tree",
+    `${released}^{tree}`,
+    "-p",
+    released,
+    "-m",
+    "Unreleased work",
+  ]);
+  await git(["push", "--quiet", "origin", `${unreleased}:refs/heads/main`]);
+  return {
+    released,
+    unreleased,
+    release,
+    rollback: async (tag: string) => {
+      await moveChannel(dir, tag, "origin", options);
+    },
+  };
 }
 
 /** Opens an issue in `repo` carrying two conflicting phase labels, as the maintainer; its number. */
@@ -324,9 +347,19 @@ export function allJobs(result: RunResult): JobResult[] {
   return walk(result.jobs);
 }
 
-/** `key → result` for every job of a run. */
+/**
+ * `key → result` for every job of a run; the host's one job calls the dispatcher workflow, whose jobs
+ * are keyed here without the `task-assistant/` prefix (`plan`, `preflight/preflight`, ...).
+ */
 export function jobResults(result: RunResult): Record<string, string> {
-  return Object.fromEntries(allJobs(result).map((job) => [job.key, job.result]));
+  return Object.fromEntries(
+    allJobs(result).map((job) => [job.key.replace(/^task-assistant\//, ""), job.result]),
+  );
+}
+
+/** A job of a run by its key as `jobResults` shows it (`enforce/enforce`). */
+export function jobAt(result: RunResult, key: string): JobResult | undefined {
+  return allJobs(result).find((job) => job.key.replace(/^task-assistant\//, "") === key);
 }
 
 /** Raw record paths in the telemetry repository with the date segment replaced by `<day>`. */

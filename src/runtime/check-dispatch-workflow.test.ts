@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkDispatchTemplate } from "./check-dispatch-template.js";
-import { pinDispatchTemplate } from "./pin-dispatch-template.js";
+import { checkDispatchWorkflow } from "./check-dispatch-workflow.js";
+import { pinDispatchWorkflow } from "./pin-dispatch-template.js";
 
 const APP = "automated-assistant-systems/task-assistant/.github/workflows";
 
@@ -20,11 +20,13 @@ jobs:
   plan:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+      - id: workflow
+        run: read job_workflow_sha from "$ACTIONS_ID_TOKEN_REQUEST_URL"
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8
         with:
           repository: automated-assistant-systems/task-assistant
-          ref: ${ref}
-      - run: node dist/cli/bin.js dispatch plan --event "$E" --engine-ref ${ref}
+          ref: \${{ steps.workflow.outputs.sha }}
+      - run: node release/task-assistant.mjs dispatch plan --event "$E" --engine-ref ${ref}
   preflight:
     needs: plan
     uses: ${APP}/engine-preflight.yml@${ref}
@@ -35,9 +37,9 @@ ${["validate", "materialize", "enforce", "reconcile", "self-test", "dashboard"].
 `);
 }
 
-const check = (text: string, options = {}) => checkDispatchTemplate(text, "dispatch.yml", options);
+const check = (text: string, options = {}) => checkDispatchWorkflow(text, "dispatch.yml", options);
 
-describe("checkDispatchTemplate", () => {
+describe("checkDispatchWorkflow", () => {
   it("accepts a dispatcher pinned everywhere to one release", () => {
     expect(check(aDispatcher())).toEqual({ ref: "v1.4.0", problems: [] });
   });
@@ -62,8 +64,20 @@ describe("checkDispatchTemplate", () => {
 
   it("refuses a floating ref and ref: main", () => {
     const { problems } = check(aDispatcher("main"));
-    expect(problems.map((p) => p.message)).toContain("ref: main floats");
     expect(problems.some((p) => p.message.includes("marketplace runs never use floating refs"))).toBe(true);
+  });
+
+  it("refuses a plan job that checks out a ref instead of the workflow's commit, or installs", () => {
+    const atRef = aDispatcher("v1.4.0", (t) =>
+      t.replace("ref: ${{ steps.workflow.outputs.sha }}", "ref: v1.4.0"),
+    );
+    expect(check(atRef).problems.map((p) => p.path)).toEqual(["/jobs/plan/steps/1/with/ref"]);
+    const installs = aDispatcher("v1.4.0", (t) =>
+      t.replace("      - run: node release", "      - run: npm ci\n      - run: node release"),
+    );
+    expect(check(installs).problems.map((p) => p.message)).toEqual([
+      "the job installs packages: the release is one bundled file and jobs install nothing",
+    ]);
   });
 
   it("allows a branch when asked to (development installs)", () => {
@@ -96,7 +110,7 @@ describe("checkDispatchTemplate", () => {
 
   it("refuses a plan made with another engine_ref", () => {
     const text = aDispatcher("v1.4.0", (t) => t.replace("--engine-ref v1.4.0", "--engine-ref v1.3.0"));
-    expect(check(text).problems.map((p) => p.path)).toEqual(["/jobs/plan/steps/1/run"]);
+    expect(check(text).problems.map((p) => p.path)).toEqual(["/jobs/plan/steps/2/run"]);
   });
 
   it("refuses a missing engine and a call to an unknown workflow", () => {
@@ -141,10 +155,10 @@ describe("checkDispatchTemplate", () => {
   });
 });
 
-describe("pinDispatchTemplate", () => {
+describe("pinDispatchWorkflow", () => {
   it("moves every pin and every engine_ref together, and nothing else", () => {
     const before = aDispatcher("v1.4.0");
-    const after = pinDispatchTemplate(before, "v2.0.0-rc.1");
+    const after = pinDispatchWorkflow(before, "v2.0.0-rc.1");
     expect(check(after, { expectedRef: "v2.0.0-rc.1" }).problems).toEqual([]);
     expect(after.replaceAll("v2.0.0-rc.1", "v1.4.0")).toBe(before);
   });

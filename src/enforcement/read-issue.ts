@@ -1,5 +1,5 @@
 import type { GitHub } from "../github/octokit.js";
-import type { TimelineEvent } from "../runtime/circuit-breaker.js";
+import type { TimelineEvent } from "./circuit-breaker.js";
 import type { IssueSnapshot } from "./enforcement-plan.js";
 
 /** The one read enforce makes of the issue: `GET /repos/{o}/{r}/issues/{n}`. */
@@ -23,36 +23,24 @@ export async function readIssue(
   };
 }
 
-/**
- * The labels the issue's `labeled` events added, oldest first: `GET /repos/{o}/{r}/issues/{n}/events`,
- * every page. Read only when strategy `latest` has no label from the event to go by.
- */
-export async function readLabelEvents(
-  github: GitHub,
-  target: { owner: string; repo: string },
-  issueNumber: number,
-): Promise<string[]> {
-  const events = await github.paginate(github.rest.issues.listEvents, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: issueNumber,
-    per_page: 100,
-  });
-  return events.flatMap((event) => {
-    const name = "label" in event ? event.label.name : undefined;
-    return event.event === "labeled" && name !== undefined ? [name] : [];
-  });
+/** One issue event as enforce reads it. */
+export interface IssueEvent {
+  event: string;
+  label?: string;
+  actor?: string;
+  actor_is_bot: boolean;
+  created_at: string;
 }
 
 /**
- * The issue's events timeline as the circuit breaker reads it (who changed what, when):
- * `GET /repos/{o}/{r}/issues/{n}/events`, every page. Read only when enforce is about to write.
+ * The issue's events: `GET /repos/{o}/{r}/issues/{n}/events`, every page. Enforce reads them at most
+ * once per run, and only when strategy `latest` or the circuit breaker needs them.
  */
-export async function readTimeline(
+export async function readIssueEvents(
   github: GitHub,
   target: { owner: string; repo: string },
   issueNumber: number,
-): Promise<TimelineEvent[]> {
+): Promise<IssueEvent[]> {
   const events = await github.paginate(github.rest.issues.listEvents, {
     owner: target.owner,
     repo: target.repo,
@@ -61,8 +49,35 @@ export async function readTimeline(
   });
   return events.map((event) => ({
     event: event.event,
-    actor: event.actor?.login,
+    ...("label" in event && event.label?.name !== undefined ? { label: event.label.name } : {}),
+    ...(event.actor?.login === undefined ? {} : { actor: event.actor.login }),
     actor_is_bot: event.actor?.type === "Bot",
+    created_at: event.created_at,
+  }));
+}
+
+/** The labels the issue's `labeled` events added, oldest first (one read of its events). */
+export async function readLabelEvents(
+  github: GitHub,
+  target: { owner: string; repo: string },
+  issueNumber: number,
+): Promise<string[]> {
+  return labelEventsOf(await readIssueEvents(github, target, issueNumber));
+}
+
+/** The labels the issue's `labeled` events added, oldest first. Pure. */
+export function labelEventsOf(events: readonly IssueEvent[]): string[] {
+  return events.flatMap((event) =>
+    event.event === "labeled" && event.label !== undefined ? [event.label] : [],
+  );
+}
+
+/** The issue's events timeline as the circuit breaker reads it (who changed what, when). Pure. */
+export function timelineOf(events: readonly IssueEvent[]): TimelineEvent[] {
+  return events.map((event) => ({
+    event: event.event,
+    actor: event.actor,
+    actor_is_bot: event.actor_is_bot,
     created_at: event.created_at,
   }));
 }

@@ -8,10 +8,9 @@ export function isAppSlug(slug: string): boolean {
   return APP_SLUG_PATTERN.test(slug);
 }
 
-/** The account an App's installation tokens act as: `<slug>[bot]`. */
-export function botLogin(slug: string): string {
-  return `${slug}[bot]`;
-}
+import { botLogin } from "../enforcement/circuit-breaker.js";
+
+export { botLogin };
 
 /** A quoted `'<something>[bot]'` literal in a job's `if:`: the loop guard's sender comparison. */
 const BOT_LITERAL = /'[a-z0-9][a-z0-9-]*\[bot\]'/g;

@@ -1,6 +1,6 @@
 import type { GitHub } from "../github/octokit.js";
 import type { Clock } from "../util/clock.js";
-import type { LoopGuard } from "./circuit-breaker.js";
+import type { LoopGuard } from "../enforcement/circuit-breaker.js";
 
 /**
  * The engine contract (DESIGN §5.4, §5.5). Engines are stateless: everything they may use arrives in

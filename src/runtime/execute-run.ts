@@ -9,7 +9,7 @@ import type { LoadedRegistry } from "./registry-source.js";
 import { runEngine, writeOutcome, type EngineOutcome } from "./run-engine.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";
-import type { LoopGuard } from "./circuit-breaker.js";
+import type { LoopGuard } from "../enforcement/circuit-breaker.js";
 
 export interface RecordDeps {
   readonly credentials: RunCredentials;

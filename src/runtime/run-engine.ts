@@ -6,7 +6,7 @@ import type { Clock } from "../util/clock.js";
 import type { EngineContext, EngineName } from "./engine.js";
 import { ENGINE_ACCESS, levelsOf, maxLevel, type AccessLevels } from "./engine-access.js";
 import type { CatalogEngineName, EngineCatalog } from "./engine-catalog.js";
-import type { LoopGuard } from "./circuit-breaker.js";
+import type { LoopGuard } from "../enforcement/circuit-breaker.js";
 import type { RecordWriter } from "./record-writer.js";
 import type { RepoClient, RunCredentials } from "./run-credentials.js";
 import type { RunPlan } from "./run-plan.js";

@@ -320,7 +320,7 @@ describe("enforce through dispatch", () => {
     expect(await hostWrites()).toEqual([]);
   });
 
-  it("keeps the label an issues.labeled event names (strategy latest) without reading the issue's events", async () => {
+  it("keeps the label an issues.labeled event names (strategy latest), not the one the issue's events order", async () => {
     await world.github.resetStats();
     const labeled = {
       action: "labeled",
@@ -343,8 +343,12 @@ describe("enforce through dispatch", () => {
         removed: ["workflow::todo", "workflow::doing"],
       },
     ]);
-    const routes = (await world.github.stats()).requests.map((r) => r.route);
-    expect(routes).not.toContain("/repos/{owner}/{repo}/issues/{issue_number}/events");
+    // The events are read once, by the circuit breaker before the write; strategy latest took the
+    // event's label instead of their order.
+    const events = (await world.github.stats()).requests.filter(
+      (r) => r.route === "/repos/{owner}/{repo}/issues/{issue_number}/events",
+    );
+    expect(events.map((r) => r.count)).toEqual([1]);
   });
 
   it("reads the issue's label events when the event names no label (issues.opened)", async () => {

@@ -1,6 +1,6 @@
 import { UsageError } from "../../errors.js";
 import { isAppSlug } from "../../runtime/app-slug.js";
-import type { LoopGuard } from "../../runtime/circuit-breaker.js";
+import type { LoopGuard } from "../../enforcement/circuit-breaker.js";
 import { releaseAppSlug, releaseCircuitBreaker } from "./package-info.js";
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -7,8 +7,14 @@ import { applyEnforcement } from "../../enforcement/apply-enforcement.js";
 import { bindMilestone, NO_ENFORCEMENT_CHECK } from "../../enforcement/enforcement-plan.js";
 import { issueChangeOf } from "../../enforcement/issue-change.js";
 import { planEnforcement } from "../../enforcement/plan-enforcement.js";
-import { readIssue, readLabelEvents, readTimeline } from "../../enforcement/read-issue.js";
-import { evaluateCircuitBreaker } from "../../runtime/circuit-breaker.js";
+import {
+  labelEventsOf,
+  readIssue,
+  readIssueEvents,
+  timelineOf,
+  type IssueEvent,
+} from "../../enforcement/read-issue.js";
+import { evaluateCircuitBreaker } from "../../enforcement/circuit-breaker.js";
 
 /**
  * enforce: keeps the event's issue consistent with the host config's `enforcement` rules. Reads the
@@ -63,22 +69,21 @@ async function runEnforce(ctx: EngineContext): Promise<EngineResult> {
     details: { number: issue.number, labels: issue.labels, milestone: issue.milestone?.title ?? null },
   });
 
+  // The issue's events, read at most once: by strategy `latest` and the circuit breaker alike.
+  let issueEvents: Promise<IssueEvent[]> | undefined;
+  const events = () => (issueEvents ??= readIssueEvents(ctx.github, target, issue.number));
   const signals = ctx.label_added === undefined ? {} : { added: ctx.label_added };
   let plan = planEnforcement(config.config, issue, signals);
   if (plan.needsLabelEvents === true) {
     // Strategy `latest` without the one added label: the issue's label events decide, read only now.
-    const events = await attempt("issue.label_events", () =>
-      readLabelEvents(ctx.github, target, issue.number),
-    );
-    if ("failed" in events) {
-      return stop("Label events could not be read", [...checks, ...plan.checks, events.failed]);
+    const labelEvents = await attempt("issue.label_events", async () => labelEventsOf(await events()));
+    if ("failed" in labelEvents) {
+      return stop("Label events could not be read", [...checks, ...plan.checks, labelEvents.failed]);
     }
-    plan = planEnforcement(config.config, issue, { ...signals, labelEvents: events.value });
+    plan = planEnforcement(config.config, issue, { ...signals, labelEvents: labelEvents.value });
   }
   if (plan.write !== undefined && ctx.loop_guard !== undefined) {
-    const timeline = await attempt("loop.circuit_breaker", () =>
-      readTimeline(ctx.github, target, issue.number),
-    );
+    const timeline = await attempt("loop.circuit_breaker", () => events().then(timelineOf));
     if ("failed" in timeline) {
       return stop("Issue events could not be read", [...checks, ...plan.checks, timeline.failed]);
     }

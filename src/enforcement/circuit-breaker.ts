@@ -1,4 +1,7 @@
-import { botLogin } from "./app-slug.js";
+/** The account an App's installation tokens act as: `<slug>[bot]`. */
+export function botLogin(slug: string): string {
+  return `${slug}[bot]`;
+}
 
 /** Who "we" are and how much back-and-forth with another bot an issue may see. */
 export interface LoopGuard {

@@ -68,17 +68,34 @@ export async function startDemoBroker(options: {
 
 /**
  * The commit of release `tag` of the App's repository in the local GitHub, tagging the default
- * branch's head first when the tag does not exist yet (the release the hosts pin).
+ * branch's head first when the tag does not exist yet (the release the hosts follow), and pointing
+ * its channel (`v<MAJOR>`) at it as `release publish` does, so hosts can install the channel.
  */
 export async function ensureRelease(admin: GitHub, tag: string): Promise<string> {
   const [owner, repo] = APP_REPOSITORY.split("/") as [string, string];
+  const sha = await ensureTag(admin, owner, repo, tag, async () => {
+    const { data: branch } = await admin.rest.repos.getBranch({ owner, repo, branch: "main" });
+    return branch.commit.sha;
+  });
+  const channel = /^v\d+\.\d+\.\d+$/.test(tag) ? tag.replace(/\..*$/, "") : undefined;
+  if (channel !== undefined) await ensureTag(admin, owner, repo, channel, () => Promise.resolve(sha));
+  return sha;
+}
+
+async function ensureTag(
+  admin: GitHub,
+  owner: string,
+  repo: string,
+  tag: string,
+  target: () => Promise<string>,
+): Promise<string> {
   try {
     const { data } = await admin.rest.git.getRef({ owner, repo, ref: `tags/${tag}` });
     return data.object.sha;
   } catch (error) {
     if ((error as { status?: number }).status !== 404) throw error;
   }
-  const { data: branch } = await admin.rest.repos.getBranch({ owner, repo, branch: "main" });
-  await admin.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: branch.commit.sha });
-  return branch.commit.sha;
+  const sha = await target();
+  await admin.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha });
+  return sha;
 }

@@ -62,7 +62,7 @@ describe("renderHostDispatcher", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const workflow = parse(result.text) as Workflow;
-    expect(workflow.jobs.plan.if).toContain("'acme-assistant[bot]'");
+    expect(workflow.jobs["task-assistant"].if).toContain("'acme-assistant[bot]'");
     expect(workflow.on.push.branches).toEqual(["trunk"]);
     expect(workflow.on.schedule[0].cron).not.toBe("17 3 * * *");
   });

@@ -25,14 +25,17 @@ async function loadTree(repository: string, path: string): Promise<LoadedWorkflo
 }
 
 describe("the project's own workflows, read by the runner's loader", () => {
-  it("wires the host dispatcher to every engine workflow: inputs, secrets and outputs all declared", async () => {
+  it("wires the host's thin caller through dispatch.yml to every engine workflow: inputs, secrets and outputs all declared", async () => {
     const tree = await loadTree(HOST, "task-assistant-dispatch.yml");
-    expect(tree[0]?.callees.size).toBe(6);
+    expect(tree[0]?.callees.size).toBe(1);
+    expect(tree[1]?.callees.size).toBe(7);
     expect(tree.map((workflow) => workflow.file.path).sort()).toEqual([
+      ".github/workflows/dispatch.yml",
       ".github/workflows/engine-dashboard.yml",
       ".github/workflows/engine-enforce.yml",
       ".github/workflows/engine-materialize.yml",
       ".github/workflows/engine-preflight.yml",
+      ".github/workflows/engine-reconcile.yml",
       ".github/workflows/engine-self-test.yml",
       ".github/workflows/engine-validate.yml",
       "task-assistant-dispatch.yml",

@@ -95,7 +95,8 @@ export async function startWorld(spec: WorldSpec): Promise<AcceptanceWorld> {
 async function worldOn(github: TestGitHub, spec: WorldSpec, scratch: string): Promise<AcceptanceWorld> {
   const seededApp = github.seeded?.apps.find((app) => app.slug === APP_SLUG);
   if (seededApp === undefined) throw new Error("the seed created no Task Assistant App");
-  await tagAppRelease(github, [ENGINE_REF]);
+  // The release and its channel, as `release publish` leaves them.
+  await tagAppRelease(github, [ENGINE_REF, ENGINE_REF.replace(/^(v\d+)\..*$/, "$1")]);
   const git = async (cwd: string, ...args: string[]) => {
     const { stdout } = await exec("git", args, { cwd, env: { ...process.env, ...OPERATOR_IDENTITY } });
     return stdout.trim();

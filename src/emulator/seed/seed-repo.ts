@@ -17,7 +17,7 @@ function defaultAuthor(emu: Emulator, owner: Account): Account {
 }
 
 /**
- * Creates a seeded repository (with its initial commit) or extends a known one: branches,
+ * Creates a seeded repository (with its initial commit) or extends a known one: branches, tags,
  * collaborators, labels, milestones, issues with comments, and branch protection.
  */
 export async function upsertRepo(emu: Emulator, seedRepo: SeedRepo, now: number): Promise<Repo> {
@@ -68,6 +68,11 @@ export async function upsertRepo(emu: Emulator, seedRepo: SeedRepo, now: number)
   for (const branch of seedRepo.branches ?? []) {
     if (head && !(await git.resolveBranch(fullName, branch))) {
       await git.compareAndSwapRef(fullName, `refs/heads/${branch}`, null, head);
+    }
+  }
+  for (const tag of seedRepo.tags ?? []) {
+    if (head && !(await git.resolveRef(fullName, `refs/tags/${tag}`))) {
+      await git.compareAndSwapRef(fullName, `refs/tags/${tag}`, null, head);
     }
   }
   for (const collaborator of seedRepo.collaborators ?? []) {

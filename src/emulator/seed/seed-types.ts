@@ -49,6 +49,7 @@ export interface SeedRepo {
   created_at?: string;
   files?: Record<string, string>;
   branches?: string[];
+  tags?: string[];
   collaborators?: Array<{ login: string; permission?: "pull" | "triage" | "push" | "maintain" | "admin" }>;
   labels?: Array<{ name: string; color?: string; description?: string | null }>;
   milestones?: Array<{

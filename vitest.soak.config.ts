@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/soak/**/*.soak.ts"],
     env: { TZ: "UTC" },
-    testTimeout: 3_600_000,
+    testTimeout: 1_200_000,
     hookTimeout: 60_000,
     pool: "forks",
   },

@@ -63,7 +63,7 @@ describe("an engine stopped before it records its outcome", () => {
     let reached!: () => void;
     const inEnforce = new Promise<void>((resolve) => (reached = resolve));
     const handle = await world.start(HOST, "issues", labeledPayload(issue), {
-      log: (line) => (line.includes("[enforce/enforce] ▶ Run enforce") ? reached() : undefined),
+      log: (line) => (line.includes("enforce/enforce] ▶ Run enforce") ? reached() : undefined),
       ...overrides,
     });
     await inEnforce;

@@ -273,12 +273,13 @@ function renderChanges(repo: RepoDashboard): string {
   if (total === 0 && recent.length === 0) {
     return '<h3>Recent changes</h3><p class="muted">No issue changed by enforce or reconcile.</p>';
   }
-  const rows = recent.map((c) => {
+  const shown = recent.slice(0, RECENT_SHOWN);
+  const rows = shown.map((c) => {
     const issue = link(issueUrl(repo.web_url, repo.repository, c.number), `#${c.number}`);
     return `<tr><td><time datetime="${e(c.at)}">${e(formatInstant(c.at))}</time></td><td>${issue}</td><td>${faceText(c.before)} → ${faceText(c.after)}</td><td>${c.rules.map((rule) => `<code>${e(rule)}</code>`).join(" ")}</td><td>${e(c.engine)}</td><td>${recordLink(repo, c.path)}</td></tr>`;
   });
   return [
-    `<h3>Recent changes</h3><p>${num(total)} issue change(s) in all${recent.length < total ? `; the newest ${recent.length}` : ""}:</p>`,
+    `<h3>Recent changes</h3><p>${num(total)} issue change(s) in all${shown.length < total ? `; the newest ${shown.length}` : ""}:</p>`,
     '<div class="table-wrap"><table class="changes"><thead><tr><th scope="col">When</th><th scope="col">Issue</th><th scope="col">Before → after</th><th scope="col">Rules</th><th scope="col">Engine</th><th scope="col">Record</th></tr></thead><tbody>',
     ...rows,
     "</tbody></table></div>",

@@ -84,6 +84,7 @@ export function buildSummary(report: BuildReport) {
     repos: build.set.index.repos.map((row) => ({
       repository: row.repository,
       status: row.status,
+      health: row.health,
       runs: row.runs,
       records: row.records,
       failure: row.failure,

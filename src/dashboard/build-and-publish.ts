@@ -8,6 +8,7 @@ import { buildDashboards, type DashboardBuild } from "./build-dashboards.js";
 import { DASHBOARDS_ROOT, STATE_FILE } from "./dashboard-files.js";
 import { publishDashboards, type PublishResult } from "./publish-dashboards.js";
 import { syncCheckout } from "./telemetry-checkout.js";
+import { webUrlOf } from "./web-url.js";
 
 export const DEFAULT_IDENTITY = {
   name: "task-assistant[bot]",
@@ -84,6 +85,7 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
       telemetryRepo: options.telemetryRepo,
       previousState: await readIfPresent(stateFile),
       expectedRepos: options.expectedRepos,
+      webUrl: webUrlOf(options.gitUrl),
       generatedAt: options.clock.now().toISOString(),
     });
     const report: BuildReport = { build, telemetryCommit: checkout.head };

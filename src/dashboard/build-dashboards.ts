@@ -21,6 +21,8 @@ export interface BuildOptions {
   previousState?: string;
   /** Repositories that get a dashboard even without telemetry (the registry's enabled ones). */
   expectedRepos?: readonly string[];
+  /** The GitHub web host the page links to (see `webUrlOf`); no links without it. */
+  webUrl?: string;
   generatedAt: string;
 }
 
@@ -89,6 +91,7 @@ export async function buildDashboards(options: BuildOptions): Promise<DashboardB
     telemetryRepo,
     telemetryCommit: checkout.head,
     expectedRepos: options.expectedRepos,
+    webUrl: options.webUrl ?? null,
   });
   const html = renderDashboardPage(set);
   let state: StoredBuildState | undefined;

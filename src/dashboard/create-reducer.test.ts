@@ -40,6 +40,7 @@ describe("the dashboard reducer", () => {
     expect(widgets.status).toBe("healthy");
     expect(widgets.metrics).toEqual({
       runs: 3,
+      failed_runs: 1,
       records: 6,
       invalid_records: 0,
       partial_runs: 0,
@@ -243,13 +244,173 @@ describe("the dashboard reducer", () => {
       ["acme/widgets", "healthy"],
     ]);
     expect(index.status).toBe("no-telemetry");
-    expect(index.totals.by_status).toEqual({ healthy: 1, "no-telemetry": 1, "invalid-telemetry": 0 });
+    expect(index.totals.by_status).toEqual({
+      healthy: 1,
+      failing: 0,
+      "no-telemetry": 1,
+      "invalid-telemetry": 0,
+    });
     expect(index.repos[1]).toMatchObject({
       repository: "acme/widgets",
       dashboard: "telemetry/v1/dashboards/acme-widgets/dashboard.json",
       last_correlation_id: "1",
       last_engine_ref: "v1.4.0",
     });
+  });
+
+  it("calls a repository whose newest run of an engine failed failing, apart from whether its records are valid", () => {
+    const failing = reduce([
+      ...aRun("1-1", "2026-11-20T08:00:00.000Z", [{ engine: "enforce" }]),
+      ...aRun("2-1", "2026-11-21T08:00:00.000Z", [{ engine: "enforce", ok: false, reason: "locked" }]),
+      // The dashboard engine's own record judges telemetry, not the repository's runs.
+      { engine: "dashboard", cid: "3-1", at: "2026-11-21T09:00:00.000Z" },
+    ]);
+    const first = failing.result(RESULT);
+    const index = first.index;
+    let repos = first.repos;
+    expect(repos[0].status).toBe("failing");
+    expect(repos[0].health).toEqual({ runs: "failing", failing_engines: ["enforce"], records: "valid" });
+    expect(repos[0].summary).toMatch(/^Last run of enforce failed\. /);
+    expect(index.status).toBe("failing");
+    expect(index.totals.by_status.failing).toBe(1);
+    expect(index.repos[0]).toMatchObject({ status: "failing", failed_runs: 1 });
+
+    // Invalid records do not hide failing runs, and are still reported as such.
+    failing.add("telemetry/v1/repos/acme-widgets/2026-11-21/bad-1/enforce.json", {
+      problems: [{ path: "", message: "not JSON" }],
+    });
+    ({ repos } = failing.result(RESULT));
+    expect(repos[0].status).toBe("failing");
+    expect(repos[0].health.records).toBe("invalid");
+
+    // A newer successful run of the engine ends it; a failed dashboard record never starts it.
+    const recovered = reduce(
+      [
+        ...aRun("4-1", "2026-11-22T08:00:00.000Z", [{ engine: "enforce" }]),
+        { engine: "dashboard", cid: "5-1", at: "2026-11-22T09:00:00.000Z", ok: false, reason: "invalid" },
+      ],
+      reduce([...aRun("2-1", "2026-11-21T08:00:00.000Z", [{ engine: "enforce", ok: false }])]),
+    );
+    ({ repos } = recovered.result(RESULT));
+    expect(repos[0].status).toBe("healthy");
+    expect(repos[0].health).toEqual({ runs: "succeeding", failing_engines: [], records: "valid" });
+    expect(repos[0].metrics.failed_runs).toBe(1);
+  });
+
+  it("takes the registry context and state from the newest preflight record, and none without one", () => {
+    const registry = (context: string, state: string) => ({
+      registry: { outcome: "ELIGIBLE", registry_sha: `sha-${context}`, source: "file", context, state },
+    });
+    const { repos } = reduce([
+      {
+        engine: "preflight",
+        cid: "2-1",
+        at: "2026-11-21T08:00:00.000Z",
+        extra: registry("production", "enabled"),
+      },
+      {
+        engine: "preflight",
+        cid: "1-1",
+        at: "2026-11-20T08:00:00.000Z",
+        extra: registry("sandbox", "enabled"),
+      },
+      { repo: "acme/gadgets", engine: "enforce", cid: "3-1" },
+    ]).result(RESULT);
+    expect(repos.map((repo) => [repo.repository, repo.registry.context, repo.registry.state])).toEqual([
+      ["acme/gadgets", null, null],
+      ["acme/widgets", "production", "enabled"],
+    ]);
+    expect(repos[1].registry).toMatchObject({
+      outcome: "ELIGIBLE",
+      registry_sha: "sha-production",
+      at: "2026-11-21T08:00:00.000Z",
+      path: "telemetry/v1/repos/acme-widgets/2026-11-21/2-1/preflight.json",
+    });
+  });
+
+  it("keeps the newest changes per repository, newest first, and counts every change", () => {
+    const specs: RecordSpec[] = Array.from({ length: 25 }, (_, i) => ({
+      engine: i % 5 === 0 ? "reconcile" : "enforce",
+      cid: `c-${String(i).padStart(2, "0")}`,
+      at: `2026-11-${String(1 + i).padStart(2, "0")}T00:00:00.000Z`,
+      extra: {
+        changes: [
+          {
+            number: 100 + i,
+            before: { labels: ["track/sprint", "track/backlog"], milestone: null },
+            after: { labels: ["track/sprint"], milestone: "Phase 2" },
+            rules: ["track.labels.pruned"],
+          },
+        ],
+        // Reconcile caps its list: the total counts the changes it left out too.
+        changes_total: i % 5 === 0 ? 3 : 1,
+      },
+    }));
+    const [widgets] = reduce(specs).result(RESULT).repos;
+    expect(widgets.changes.total).toBe(20 + 5 * 3);
+    expect(widgets.changes.recent).toHaveLength(20);
+    expect(widgets.changes.recent.map((c) => c.number)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 124 - i),
+    );
+    expect(widgets.changes.recent[0]).toEqual({
+      at: "2026-11-25T00:00:00.000Z",
+      engine: "enforce",
+      correlation_id: "c-24",
+      number: 124,
+      before: { labels: ["track/sprint", "track/backlog"], milestone: null },
+      after: { labels: ["track/sprint"], milestone: "Phase 2" },
+      rules: ["track.labels.pruned"],
+      path: "telemetry/v1/repos/acme-widgets/2026-11-25/c-24/enforce.json",
+    });
+  });
+
+  it("aggregates warnings by code: count, engines and the newest occurrence with its issue", () => {
+    const violation = { id: "track.exclusive.violation", outcome: "WARN" as const };
+    const [widgets] = reduce([
+      {
+        engine: "enforce",
+        cid: "1-1",
+        at: "2026-11-20T08:00:00.000Z",
+        checks: [violation],
+        extra: { issue: { number: 7 } },
+      },
+      {
+        engine: "enforce",
+        cid: "2-1",
+        at: "2026-11-21T08:00:00.000Z",
+        checks: [violation],
+        extra: { issue: { number: 9 } },
+      },
+      {
+        engine: "reconcile",
+        cid: "3-1",
+        at: "2026-11-19T08:00:00.000Z",
+        checks: [
+          { ...violation, details: { issues: 4 } } as never,
+          { id: "phase.terminal.present", outcome: "WARN" },
+          { id: "config.valid", outcome: "PASS" },
+          { id: "issue.write", outcome: "FAIL" },
+        ],
+      },
+    ]).result(RESULT).repos;
+    expect(widgets.warnings).toEqual([
+      {
+        code: "track.exclusive.violation",
+        count: 6,
+        engines: ["enforce", "reconcile"],
+        last_at: "2026-11-21T08:00:00.000Z",
+        last_path: "telemetry/v1/repos/acme-widgets/2026-11-21/2-1/enforce.json",
+        last_issue: 9,
+      },
+      {
+        code: "phase.terminal.present",
+        count: 1,
+        engines: ["reconcile"],
+        last_at: "2026-11-19T08:00:00.000Z",
+        last_path: "telemetry/v1/repos/acme-widgets/2026-11-19/3-1/reconcile.json",
+        last_issue: null,
+      },
+    ]);
   });
 
   it("reports an org with no telemetry at all as no-telemetry", () => {
@@ -264,18 +425,70 @@ describe("the reducer's determinism", () => {
   const specArbitrary = fc.record({
     repo: fc.constantFrom("acme/widgets", "acme/gadgets", "acme/my-tools"),
     engine: fc.constantFrom("preflight", "validate", "enforce", "self-test", "dashboard"),
-    cid: fc.constantFrom("1-1", "2-1", "3-1", "4-2", "run.5"),
-    at: fc
-      .integer({ min: Date.parse("2026-10-25T00:00:00Z"), max: Date.parse("2026-11-25T00:00:00Z") })
-      .map((ms) => new Date(ms).toISOString()),
+    cid: fc.constantFrom("1-1", "2-1", "3-1", "4-2", "run.5", "6-1", "7-1"),
+    // Often the same instant for different records, so ties must be broken the same way every time.
+    at: fc.oneof(
+      fc
+        .integer({ min: Date.parse("2026-10-25T00:00:00Z"), max: Date.parse("2026-11-25T00:00:00Z") })
+        .map((ms) => new Date(ms).toISOString()),
+      fc.constantFrom("2026-11-20T08:00:00.000Z", "2026-11-21T08:00:00.000Z"),
+    ),
     ok: fc.boolean(),
     reason: fc.constantFrom("locked", "missing milestone", "rate limited"),
     ref: fc.constantFrom("v1.0.0", "v1.1.0"),
     actions: fc.constant([{ id: "phase.labels.pruned", kept: "phase-2", removed: ["phase-1"] }]),
+    checks: fc.constantFrom(
+      [],
+      [{ id: "track.exclusive.violation", outcome: "WARN" as const }],
+      [
+        { id: "phase.terminal.present", outcome: "WARN" as const },
+        { id: "track.exclusive.violation", outcome: "WARN" as const },
+      ],
+    ),
+    extra: fc.constantFrom<Record<string, unknown>>(
+      {},
+      {
+        registry: {
+          outcome: "ELIGIBLE",
+          registry_sha: "a",
+          source: "file",
+          context: "sandbox",
+          state: "enabled",
+        },
+      },
+      {
+        registry: {
+          outcome: "NOT_ELIGIBLE",
+          registry_sha: "b",
+          source: "file",
+          context: "production",
+          state: "disabled",
+        },
+      },
+      { issue: { number: 3 } },
+      ...[1, 2, 3].map((number) => ({
+        changes: [
+          {
+            number,
+            before: { labels: ["a", "b"], milestone: null },
+            after: { labels: ["a"], milestone: null },
+            rules: ["r"],
+          },
+          {
+            number: number + 1,
+            before: { labels: [], milestone: null },
+            after: { labels: [], milestone: "M" },
+            rules: ["m"],
+          },
+        ],
+        changes_total: 2,
+      })),
+    ),
   });
   // Distinct paths only: the telemetry repository never holds two files at one path.
   const recordsArbitrary = fc.uniqueArray(specArbitrary, {
-    maxLength: 40,
+    // Enough records that the bounded lists (20 changes) overflow and must select the same ones.
+    maxLength: 60,
     selector: (spec) => aRecord(spec).path,
   });
   const invalidArbitrary = fc.uniqueArray(fc.constantFrom("x-1", "x-2", "x-3"), { maxLength: 3 });

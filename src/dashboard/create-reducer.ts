@@ -1,21 +1,27 @@
 import type { Problem } from "../errors.js";
 import type { TelemetryRecord } from "../telemetry/envelope.js";
 import { parseRecordPath, RECORDS_ROOT } from "../telemetry/record-path.js";
-import type { DashboardSet } from "./dashboard-types.js";
+import type { DashboardSet, IssueFace, RecentChange } from "./dashboard-types.js";
 import {
+  compareChanges,
   compareFailures,
   compareProblems,
   emptyDayState,
   emptyRepoState,
+  FACE_LABELS_KEPT,
   insertBounded,
   isNewer,
+  isNewerAt,
   PROBLEMS_KEPT,
   REASON_MAX,
+  RECENT_CHANGES_KEPT,
   RECENT_FAILURES_KEPT,
   REDUCER_STATE_VERSION,
   RUN_DASHBOARD,
   RUN_ENGINE,
+  RUN_FAILED,
   RUN_PREFLIGHT,
+  WARNING_CODE_MAX,
   type DayState,
   type ReducerState,
   type RepoState,
@@ -37,6 +43,8 @@ export interface ResultOptions {
   generatedAt: string;
   telemetryRepo: string;
   telemetryCommit: string | null;
+  /** The GitHub web host for links (`https://github.com`; see `webUrlOf`). */
+  webUrl?: string | null;
   /**
    * Repositories that should have a dashboard even without telemetry (`owner/repo`, e.g. the
    * registry's enabled repositories); they appear as `no-telemetry`.
@@ -117,7 +125,8 @@ export function createReducer(options: ReducerOptions, resume?: ReducerState): D
     const bit = engine === "preflight" ? RUN_PREFLIGHT : engine === "dashboard" ? RUN_DASHBOARD : RUN_ENGINE;
     let dayRuns = repo.runs.get(date);
     if (dayRuns === undefined) repo.runs.set(date, (dayRuns = new Map<string, number>()));
-    dayRuns.set(cid, (dayRuns.get(cid) ?? 0) | bit);
+    const failedRun = !record.ok && engine !== "dashboard" ? RUN_FAILED : 0;
+    dayRuns.set(cid, (dayRuns.get(cid) ?? 0) | bit | failedRun);
 
     const outcome = day.engines[engine] ?? (day.engines[engine] = [0, 0]);
     outcome[record.ok ? 0 : 1] += 1;
@@ -168,6 +177,9 @@ export function createReducer(options: ReducerOptions, resume?: ReducerState): D
 
     if (engine === "enforce") countEnforcement(day, record.details.actions);
     if (engine === "validate") countValidation(day, record.ok, record.details.checks);
+    if (engine === "preflight") noteRegistry(repo, record.details.registry, at, path);
+    noteChanges(repo, record.details, { at, engine, correlation_id: cid, path });
+    noteWarnings(repo, record.details, engine, at, path);
   };
 
   return {
@@ -214,6 +226,108 @@ function countEnforcement(day: DayState, actions: unknown): void {
           : 0;
     } else if (id === "issue.milestone.set") {
       day.enforcement[2] += 1;
+    }
+  }
+}
+
+/** Keeps the newest preflight record's registry answer (`details.registry`). */
+function noteRegistry(repo: RepoState, registry: unknown, at: string, path: string): void {
+  if (registry === null || typeof registry !== "object") return;
+  const answer = registry as Record<string, unknown>;
+  if (typeof answer.outcome !== "string") return;
+  if (repo.registry !== null && !isNewerAt(at, path, repo.registry.at, repo.registry.path)) return;
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value.slice(0, 120) : null);
+  repo.registry = {
+    context: text(answer.context),
+    state: text(answer.state),
+    outcome: text(answer.outcome),
+    registry_sha: text(answer.registry_sha),
+    at,
+    path,
+  };
+}
+
+/** `details.changes` and `details.changes_total` of enforce and reconcile records. */
+function noteChanges(
+  repo: RepoState,
+  details: Record<string, unknown>,
+  record: Pick<RecentChange, "at" | "engine" | "correlation_id" | "path">,
+): void {
+  const changes = details.changes;
+  if (!Array.isArray(changes)) return;
+  repo.changes_total +=
+    typeof details.changes_total === "number" && Number.isInteger(details.changes_total)
+      ? Math.max(details.changes_total, changes.length)
+      : changes.length;
+  for (const change of changes as unknown[]) {
+    if (change === null || typeof change !== "object") continue;
+    const { number, before, after, rules } = change as Record<string, unknown>;
+    const beforeFace = faceOf(before);
+    const afterFace = faceOf(after);
+    if (typeof number !== "number" || !Number.isInteger(number) || !beforeFace || !afterFace) continue;
+    insertBounded(
+      repo.recent_changes,
+      {
+        ...record,
+        number,
+        before: beforeFace,
+        after: afterFace,
+        rules: Array.isArray(rules) ? rules.filter((rule): rule is string => typeof rule === "string") : [],
+      },
+      compareChanges,
+      RECENT_CHANGES_KEPT,
+    );
+  }
+}
+
+function faceOf(value: unknown): IssueFace | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const { labels, milestone } = value as Record<string, unknown>;
+  if (!Array.isArray(labels)) return undefined;
+  return {
+    labels: labels.filter((label): label is string => typeof label === "string").slice(0, FACE_LABELS_KEPT),
+    milestone: typeof milestone === "string" ? milestone : null,
+  };
+}
+
+/**
+ * Every WARN check, by code. A check that sums several issues (reconcile's `details.issues`) counts
+ * that many occurrences.
+ */
+function noteWarnings(
+  repo: RepoState,
+  details: Record<string, unknown>,
+  engine: string,
+  at: string,
+  path: string,
+): void {
+  if (!Array.isArray(details.checks)) return;
+  const issue = (details.issue as { number?: unknown } | undefined)?.number;
+  const lastIssue = typeof issue === "number" && Number.isInteger(issue) ? issue : null;
+  for (const check of details.checks as unknown[]) {
+    if (check === null || typeof check !== "object") continue;
+    const { id, outcome, details: checkDetails } = check as Record<string, unknown>;
+    if (outcome !== "WARN" || typeof id !== "string" || id === "") continue;
+    const code = id.length > WARNING_CODE_MAX ? `${id.slice(0, WARNING_CODE_MAX - 1)}…` : id;
+    const issues = (checkDetails as { issues?: unknown } | null | undefined)?.issues;
+    const count = typeof issues === "number" && Number.isInteger(issues) && issues > 0 ? issues : 1;
+    const known = repo.warnings.get(code);
+    if (known === undefined) {
+      repo.warnings.set(code, {
+        count,
+        engines: [engine],
+        last_at: at,
+        last_path: path,
+        last_issue: lastIssue,
+      });
+      continue;
+    }
+    known.count += count;
+    if (!known.engines.includes(engine)) known.engines = [...known.engines, engine].sort();
+    if (isNewerAt(at, path, known.last_at, known.last_path)) {
+      known.last_at = at;
+      known.last_path = path;
+      known.last_issue = lastIssue;
     }
   }
 }
@@ -277,6 +391,10 @@ function serializeRepo(repo: RepoState): SerializedRepoState {
     refs: sortedEntries(repo.refs),
     recent_failures: repo.recent_failures,
     problems: repo.problems,
+    registry: repo.registry,
+    changes_total: repo.changes_total,
+    recent_changes: repo.recent_changes,
+    warnings: sortedEntries(repo.warnings),
   };
 }
 
@@ -302,5 +420,9 @@ function deserializeRepo(serialized: SerializedRepoState): RepoState {
     refs: new Map(serialized.refs),
     recent_failures: serialized.recent_failures,
     problems: serialized.problems,
+    registry: serialized.registry,
+    changes_total: serialized.changes_total,
+    recent_changes: serialized.recent_changes,
+    warnings: new Map(serialized.warnings),
   };
 }

@@ -6,7 +6,7 @@ import { DASHBOARDS_ROOT } from "./summarize-dashboards.js";
 export { DASHBOARDS_ROOT };
 
 /** Bumped when the page or the documents change shape, so stored dashboards are rewritten. */
-export const DASHBOARD_BUILD_VERSION = 1;
+export const DASHBOARD_BUILD_VERSION = 2;
 
 /**
  * What a build leaves next to the dashboards so the next build can start where it stopped:

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { aRecord } from "../../test/dashboard/a-record.js";
 import { createReducer } from "./create-reducer.js";
+import { commitUrl, issueUrl, recordUrl } from "./dashboard-links.js";
 import {
   contentDigestInput,
+  DASHBOARD_BUILD_VERSION,
   dashboardFiles,
   parseStoredState,
   type StoredBuildState,
@@ -11,6 +13,7 @@ import { dashboardResult } from "./dashboard-result.js";
 import { formatCount } from "./format-count.js";
 import { gitUrlForApi } from "./git-url.js";
 import { coverageOf } from "./summarize-dashboards.js";
+import { webUrlOf } from "./web-url.js";
 
 function aSet(generatedAt: string, commit: string) {
   const reducer = createReducer({ owner: "acme" });
@@ -27,6 +30,34 @@ describe("dashboard helpers", () => {
     expect(gitUrlForApi("https://api.github.com")).toBe("https://github.com");
     expect(gitUrlForApi("https://ghe.example.com/api/v3/")).toBe("https://ghe.example.com");
     expect(gitUrlForApi("http://127.0.0.1:40123")).toBe("http://127.0.0.1:40123");
+  });
+
+  it("links to the web host of the git URL, never with credentials or another scheme", () => {
+    expect(webUrlOf("https://github.com")).toBe("https://github.com");
+    expect(webUrlOf("https://x-access-token:secret@ghe.example/")).toBe("https://ghe.example");
+    expect(webUrlOf("http://127.0.0.1:4100")).toBe("http://127.0.0.1:4100");
+    expect(webUrlOf("file:///srv/git")).toBeUndefined();
+    expect(webUrlOf("javascript:alert(1)")).toBeUndefined();
+    expect(webUrlOf("not a url")).toBeUndefined();
+    expect(webUrlOf(undefined)).toBeUndefined();
+  });
+
+  it("builds record, commit and issue links, and none without a web host or commit", () => {
+    const base = {
+      web_url: "https://github.com",
+      telemetry_repo: "acme/telemetry",
+      telemetry_commit: "c0ffee",
+    };
+    const path = "telemetry/v1/repos/acme-widgets/2026-11-21/9187-1/enforce.json";
+    expect(recordUrl(base, path)).toBe(`https://github.com/acme/telemetry/blob/c0ffee/${path}`);
+    expect(commitUrl(base)).toBe("https://github.com/acme/telemetry/commit/c0ffee");
+    expect(issueUrl(base.web_url, "acme/widgets", 7)).toBe("https://github.com/acme/widgets/issues/7");
+    expect(recordUrl(base, "a b/#?.json")).toBe(
+      "https://github.com/acme/telemetry/blob/c0ffee/a%20b/%23%3F.json",
+    );
+    expect(recordUrl({ ...base, web_url: null }, path)).toBeUndefined();
+    expect(commitUrl({ ...base, telemetry_commit: null })).toBeUndefined();
+    expect(issueUrl(null, "acme/widgets", 7)).toBeUndefined();
   });
 
   it("writes counts with thousands separators", () => {
@@ -76,7 +107,7 @@ describe("dashboard helpers", () => {
     });
     const { reducer } = aSet("2026-11-22T00:00:00.000Z", "a".repeat(40));
     const state = {
-      build_version: 1,
+      build_version: DASHBOARD_BUILD_VERSION,
       telemetry_repo: "other/telemetry",
       telemetry_commit: "a".repeat(40),
       content_digest: "",
@@ -88,6 +119,34 @@ describe("dashboard helpers", () => {
     expect(
       parseStoredState(JSON.stringify({ ...state, telemetry_repo: "acme/telemetry" }), expected),
     ).toHaveProperty("state");
+  });
+
+  it("refuses state stored by the previous version, which lacks changes, warnings, registry and failed runs", () => {
+    const expected = { owner: "acme", telemetryRepo: "acme/telemetry" };
+    const { reducer } = aSet("2026-11-22T00:00:00.000Z", "a".repeat(40));
+    const current = reducer.state();
+    // What version 1 stored: the same reducer state without the fields version 2 added.
+    const previousReducer = {
+      ...current,
+      state_version: 1,
+      repos: current.repos.map(([folder, repo]) => {
+        const { registry: _r, changes_total: _t, recent_changes: _c, warnings: _w, ...older } = repo;
+        return [folder, older];
+      }),
+    };
+    const stored = {
+      build_version: 1,
+      telemetry_repo: "acme/telemetry",
+      telemetry_commit: "a".repeat(40),
+      content_digest: "",
+      reducer: previousReducer,
+    };
+    expect(parseStoredState(JSON.stringify(stored), expected)).toEqual({
+      unusable: "state.json was written by build version 1",
+    });
+    expect(
+      parseStoredState(JSON.stringify({ ...stored, build_version: DASHBOARD_BUILD_VERSION }), expected),
+    ).toEqual({ unusable: "state.json holds no reducer state this version can resume" });
   });
 
   it("fails the dashboard record on invalid telemetry and warns when there is none", () => {
@@ -106,10 +165,26 @@ describe("dashboard helpers", () => {
       {
         ...set.repos[0],
         status: "invalid-telemetry",
+        health: { ...set.repos[0].health, records: "invalid" },
         metrics: { ...set.repos[0].metrics, invalid_records: 2 },
       },
       facts,
     );
     expect(broken).toMatchObject({ ok: false, summary: "Dashboard built; 2 telemetry file(s) are invalid" });
+    // Failing runs are the runs' records' news: the records themselves are valid.
+    const failing = dashboardResult(
+      {
+        ...set.repos[0],
+        status: "failing",
+        health: { runs: "failing", failing_engines: ["enforce"], records: "valid" },
+      },
+      facts,
+    );
+    expect(failing.ok).toBe(true);
+    expect(failing.checks[1]).toMatchObject({
+      id: "telemetry.valid",
+      outcome: "PASS",
+      details: { status: "valid", runs: "failing" },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Check, EngineResult } from "../runtime/engine.js";
-import type { DashboardStatus, RepoDashboard } from "./dashboard-types.js";
+import type { RepoDashboard } from "./dashboard-types.js";
 
 export const DASHBOARD_RESULT_VERSION = "1.0";
 
@@ -18,10 +18,12 @@ export interface PublishFacts {
 /**
  * The dashboard engine's result for one repository (DESIGN §5.5): the build, the repository's
  * telemetry status and the publication. Invalid telemetry fails the record (corruption must be seen);
- * a repository without telemetry yet is a warning, not a failure. Pure.
+ * a repository without telemetry yet is a warning, not a failure. Failing runs do not fail it: this
+ * record judges the records, and the runs' own records already carry their failures. Pure.
  */
 export function dashboardResult(repo: RepoDashboard | undefined, facts: PublishFacts): EngineResult {
-  const status: DashboardStatus = repo?.status ?? "no-telemetry";
+  const records = repo?.health.records ?? "none";
+  const status = records === "invalid" ? "invalid-telemetry" : records === "none" ? "no-telemetry" : "valid";
   const checks: Check[] = [
     {
       id: "dashboard.build",
@@ -36,7 +38,11 @@ export function dashboardResult(repo: RepoDashboard | undefined, facts: PublishF
     {
       id: "telemetry.valid",
       outcome: status === "invalid-telemetry" ? "FAIL" : status === "no-telemetry" ? "WARN" : "PASS",
-      details: { status, invalid_records: repo?.metrics.invalid_records ?? 0 },
+      details: {
+        status,
+        invalid_records: repo?.metrics.invalid_records ?? 0,
+        ...(repo === undefined ? {} : { runs: repo.health.runs }),
+      },
     },
   ];
   const ok = status !== "invalid-telemetry";

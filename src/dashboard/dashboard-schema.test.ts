@@ -27,6 +27,36 @@ describe("schemas/dashboard.v1.schema.json", () => {
       engine: "validate",
       checks: [{ id: "c", outcome: "WARN" as const }],
     },
+    {
+      cid: "3-1",
+      repo: "acme/gadgets",
+      extra: {
+        registry: {
+          outcome: "ELIGIBLE",
+          registry_sha: "abc",
+          source: "file",
+          context: "sandbox",
+          state: "enabled",
+        },
+      },
+    },
+    {
+      cid: "3-1",
+      repo: "acme/gadgets",
+      engine: "enforce",
+      extra: {
+        issue: { number: 4 },
+        changes: [
+          {
+            number: 4,
+            before: { labels: ["a", "b"], milestone: null },
+            after: { labels: ["a"], milestone: "M" },
+            rules: ["r"],
+          },
+        ],
+        changes_total: 1,
+      },
+    },
   ]) {
     const { path, record } = aRecord(spec);
     reducer.add(path, record);
@@ -39,10 +69,16 @@ describe("schemas/dashboard.v1.schema.json", () => {
     telemetryRepo: "acme/telemetry",
     telemetryCommit: "0123456789abcdef0123456789abcdef01234567",
     expectedRepos: ["acme/quiet"],
+    webUrl: "https://github.com",
   });
 
   it("accepts every document the reducer writes, repository and org alike", () => {
     const validate = validator();
+    // The documents exercise every new part: a failing repository, registry, changes and warnings.
+    expect(set.repos.map((repo) => repo.status)).toEqual(["healthy", "no-telemetry", "failing"]);
+    expect(set.repos[0].changes.recent).toHaveLength(1);
+    expect(set.repos[0].registry.context).toBe("sandbox");
+    expect(set.repos[2].warnings.map((w) => w.code)).toEqual(["c"]);
     for (const document of [set.index, ...set.repos]) {
       expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     }
@@ -55,5 +91,7 @@ describe("schemas/dashboard.v1.schema.json", () => {
     const { runs: _runs, ...metrics } = first.metrics;
     expect(validate({ ...first, metrics })).toBe(false);
     expect(validate({ ...set.index, kind: "repo" })).toBe(false);
+    expect(validate({ ...first, health: { ...first.health, runs: "maybe" } })).toBe(false);
+    expect(validate({ ...first, web_url: "javascript:alert(1)" })).toBe(false);
   });
 });

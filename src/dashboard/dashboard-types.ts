@@ -6,7 +6,76 @@
 
 export const DASHBOARD_VERSION = "1.0" as const;
 
-export type DashboardStatus = "healthy" | "no-telemetry" | "invalid-telemetry";
+/**
+ * One word for a repository: `failing` when its newest runs failed, else `invalid-telemetry` when a
+ * file under its records is not a valid record, else `no-telemetry` without records, else `healthy`.
+ * `RepoHealth` keeps the two questions (runs succeeded? records valid?) apart.
+ */
+export type DashboardStatus = "healthy" | "failing" | "no-telemetry" | "invalid-telemetry";
+
+/** Did the runs succeed, and are the records valid: two separate answers. */
+export interface RepoHealth {
+  /**
+   * `failing` when the newest record of any engine that runs for the repository failed (the
+   * dashboard engine's own records aside: they judge the telemetry, not the runs); `none` without
+   * records.
+   */
+  runs: "succeeding" | "failing" | "none";
+  /** Engines whose newest record failed, in runtime order. */
+  failing_engines: string[];
+  records: "valid" | "invalid" | "none";
+}
+
+/**
+ * The registry's answer for the repository, as the newest preflight record that carries one saw it.
+ * Every field is null when no record says (the page shows "unknown").
+ */
+export interface RegistryView {
+  /** `production` or `sandbox`. */
+  context: string | null;
+  /** `enabled` or `disabled`. */
+  state: string | null;
+  /** The resolution outcome, e.g. `ELIGIBLE`, `NOT_REGISTERED`, `UNREADABLE`. */
+  outcome: string | null;
+  registry_sha: string | null;
+  /** When, and in which record, preflight saw it. */
+  at: string | null;
+  path: string | null;
+}
+
+/** An issue's labels and milestone on one side of a change. */
+export interface IssueFace {
+  labels: string[];
+  milestone: string | null;
+}
+
+/** One issue an enforce or reconcile run changed (from the record's `details.changes`). */
+export interface RecentChange {
+  at: string;
+  engine: string;
+  correlation_id: string;
+  /** The issue number in the monitored repository. */
+  number: number;
+  before: IssueFace;
+  after: IssueFace;
+  /** The rules (action ids) that changed it. */
+  rules: string[];
+  path: string;
+}
+
+/** Warnings (checks with outcome WARN) of one code, over all of a repository's records. */
+export interface WarningSummary {
+  /** The check id, e.g. `track.exclusive.violation`. */
+  code: string;
+  /** Occurrences: one per WARN check, or its `details.issues` count when it sums several issues. */
+  count: number;
+  engines: string[];
+  last_at: string;
+  /** The newest record that reported it. */
+  last_path: string;
+  /** The issue that record was about (`details.issue.number`), if any. */
+  last_issue: number | null;
+}
 
 /** Success and failure counts of one engine (or of all engines). */
 export interface OutcomeCounts {
@@ -110,10 +179,16 @@ export interface RepoDashboard {
   telemetry_repo: string;
   /** The telemetry commit the records were read from. */
   telemetry_commit: string | null;
+  /** The GitHub web host the links point to (`https://github.com`), null when unknown. */
+  web_url: string | null;
   status: DashboardStatus;
+  health: RepoHealth;
   summary: string;
+  registry: RegistryView;
   metrics: {
     runs: number;
+    /** Runs with at least one failed record (dashboard records aside). */
+    failed_runs: number;
     records: number;
     invalid_records: number;
     /** Correlations that have engine records but no preflight record (telemetry partly missing). */
@@ -128,12 +203,23 @@ export interface RepoDashboard {
   enforcement: EnforcementActivity;
   engine_refs: EngineRefSeen[];
   recent_failures: RecentFailure[];
+  /** Issues changed in all (`changes_total` summed) and the newest changes, newest first. */
+  changes: { total: number; recent: RecentChange[] };
+  /** Warnings by code, most frequent first. */
+  warnings: WarningSummary[];
   problems: { count: number; items: TelemetryProblem[] };
 }
 
 export interface OrgRepoRow {
   repository: string;
   status: DashboardStatus;
+  health: RepoHealth;
+  /** The registry's context and state for the repository (null: unknown). */
+  registry: { context: string | null; state: string | null };
+  failed_runs: number;
+  changes_total: number;
+  /** Warnings of every code, summed. */
+  warnings: number;
   /** Path of the repository's dashboard.json inside the telemetry repository. */
   dashboard: string;
   runs: number;
@@ -155,7 +241,12 @@ export interface OrgIndex {
   owner: string;
   telemetry_repo: string;
   telemetry_commit: string | null;
-  /** The worst status of any repository (invalid > no-telemetry > healthy); `no-telemetry` when none. */
+  /** The GitHub web host the links point to (`https://github.com`), null when unknown. */
+  web_url: string | null;
+  /**
+   * The worst status of any repository (failing > invalid > no-telemetry > healthy); `no-telemetry`
+   * when none.
+   */
   status: DashboardStatus;
   summary: string;
   totals: {

@@ -37,7 +37,10 @@ tbody tr:hover{background:#f3f6fa}
 .status{display:inline-block;padding:1px 9px;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;vertical-align:middle;border:1px solid transparent}
 .status-healthy{background:var(--ok-bg);color:var(--ok-fg);border-color:#9fd8b0}
 .status-no-telemetry{background:var(--none-bg);color:var(--none-fg);border-color:#c3cbd3}
-.status-invalid-telemetry{background:var(--bad-bg);color:var(--bad-fg);border-color:#f2a8a6}
+.status-failing{background:var(--bad-bg);color:var(--bad-fg);border-color:#f2a8a6}
+.status-invalid-telemetry{background:#fff4d6;color:#6b4a00;border-color:#e8cf86}
+.health{margin:4px 0;font-size:.9rem}
+.no-match{background:var(--panel);border:1px dashed var(--line);border-radius:8px;padding:12px 16px}
 .ok{color:var(--ok-fg);font-weight:600}.bad{color:var(--bad-fg);font-weight:600}
 dl.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px 16px;margin:12px 0}
 dl.facts div{background:var(--panel);border-radius:8px;padding:8px 12px}
@@ -47,7 +50,7 @@ dt{font-size:.8rem;color:var(--muted)}dd{margin:0;font-weight:600}
 figure{margin:0}.chart-box{border:1px solid var(--line);border-radius:10px;padding:12px 14px}
 figcaption{font-weight:600;margin-bottom:4px}
 svg.chart{width:100%;height:auto;display:block}
-svg .axis{stroke:#57606a;stroke-width:1}svg .tick{font-size:11px;fill:#57606a}svg .tick.fail{fill:#9b1c1c}
+svg .axis{stroke:#57606a;stroke-width:1}svg .grid{stroke:#d0d7de;stroke-width:1;stroke-dasharray:3 3}svg .tick{font-size:11px;fill:#57606a}svg .tick.fail{fill:#9b1c1c}
 svg .gap{fill:#eceff3}
 .legend{list-style:none;padding:0;margin:4px 0 6px;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.85rem}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:6px;vertical-align:-1px}
@@ -64,14 +67,18 @@ export const PAGE_SCRIPT = `
 (function () {
   var input = document.getElementById("repo-filter");
   if (!input) return;
+  var none = document.getElementById("filter-none");
   input.parentNode.hidden = false;
   input.addEventListener("input", function () {
     var needle = input.value.trim().toLowerCase();
-    var rows = document.querySelectorAll("table.overview tbody tr");
-    for (var i = 0; i < rows.length; i++) {
-      var text = (rows[i].getAttribute("data-repo") + " " + rows[i].getAttribute("data-status")).toLowerCase();
-      rows[i].hidden = needle !== "" && text.indexOf(needle) === -1;
+    var items = document.querySelectorAll("table.overview tbody tr, section.repo");
+    var shown = 0;
+    for (var i = 0; i < items.length; i++) {
+      var text = (items[i].getAttribute("data-repo") + " " + items[i].getAttribute("data-status")).toLowerCase();
+      items[i].hidden = needle !== "" && text.indexOf(needle) === -1;
+      if (!items[i].hidden && items[i].tagName === "SECTION") shown++;
     }
+    if (none) none.hidden = needle === "" || shown > 0;
   });
 })();
 `;
@@ -81,4 +88,4 @@ export const PAGE_SCRIPT = `
  * script, and no other, may run: even a record that slipped past escaping could not execute. A test
  * recomputes it, so editing the script without updating this fails loudly.
  */
-export const PAGE_SCRIPT_SHA256 = "wD7/cjDNMk+T8LXltX8l3quekRI7LGQL2N9n0n8+90M=";
+export const PAGE_SCRIPT_SHA256 = "vDf/6zHks+qk7wNpM87QE7ltpy+vzFhXfphG1KUB2pY=";

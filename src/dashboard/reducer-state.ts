@@ -1,4 +1,10 @@
-import type { LastResult, RecentFailure, TelemetryProblem } from "./dashboard-types.js";
+import type {
+  LastResult,
+  RecentChange,
+  RecentFailure,
+  RegistryView,
+  TelemetryProblem,
+} from "./dashboard-types.js";
 
 /**
  * The reducer's serialisable state: everything it needs to resume, and nothing proportional to the
@@ -6,12 +12,14 @@ import type { LastResult, RecentFailure, TelemetryProblem } from "./dashboard-ty
  * total order. Merging two states is therefore exact, and the order in which records arrive never
  * changes the result. Stored as `telemetry/v1/dashboards/state.json` for incremental builds.
  */
-export const REDUCER_STATE_VERSION = 1;
+export const REDUCER_STATE_VERSION = 2;
 
 /** Bits of a run's mask: which kinds of engine record a correlation has. */
 export const RUN_PREFLIGHT = 1;
 export const RUN_ENGINE = 2;
 export const RUN_DASHBOARD = 4;
+/** The run has a failed record (dashboard records aside). */
+export const RUN_FAILED = 8;
 
 /** Per day: `[success, failure]` per engine, enforcement and validation counters, invalid files. */
 export interface DayState {
@@ -28,6 +36,17 @@ export interface ReasonState {
   engines: string[];
   last_at: string;
 }
+
+export interface WarningState {
+  count: number;
+  engines: string[];
+  last_at: string;
+  last_path: string;
+  last_issue: number | null;
+}
+
+/** The newest preflight record's registry answer: `RegistryView` with `at` and `path` always set. */
+export type RegistryState = RegistryView & { at: string; path: string };
 
 export interface RefState {
   records: number;
@@ -48,6 +67,13 @@ export interface RepoState {
   refs: Map<string, RefState>;
   recent_failures: RecentFailure[];
   problems: { count: number; items: TelemetryProblem[] };
+  registry: RegistryState | null;
+  /** `changes_total` summed over enforce and reconcile records. */
+  changes_total: number;
+  /** The newest changes (see `compareChanges`). */
+  recent_changes: RecentChange[];
+  /** Check id of each WARN check → its count and newest occurrence. */
+  warnings: Map<string, WarningState>;
 }
 
 /**
@@ -64,6 +90,10 @@ export interface SerializedRepoState {
   refs: [string, RefState][];
   recent_failures: RecentFailure[];
   problems: { count: number; items: TelemetryProblem[] };
+  registry: RegistryState | null;
+  changes_total: number;
+  recent_changes: RecentChange[];
+  warnings: [string, WarningState][];
 }
 
 /** The whole reducer state as stored between builds. */
@@ -78,6 +108,11 @@ export interface ReducerState {
 
 /** How many recent failures and listed problems the state keeps (and the dashboards show). */
 export const RECENT_FAILURES_KEPT = 20;
+export const RECENT_CHANGES_KEPT = 20;
+/** Labels kept per side of a change; a longer list is cut (the record keeps them all). */
+export const FACE_LABELS_KEPT = 30;
+/** Longest warning code kept; codes are check ids, so only a hostile record reaches this. */
+export const WARNING_CODE_MAX = 120;
 export const PROBLEMS_KEPT = 50;
 /** Longest failure reason kept as a key; longer ones are cut so one huge reason cannot bloat state. */
 export const REASON_MAX = 300;
@@ -91,6 +126,10 @@ export function emptyRepoState(): RepoState {
     refs: new Map(),
     recent_failures: [],
     problems: { count: 0, items: [] },
+    registry: null,
+    changes_total: 0,
+    recent_changes: [],
+    warnings: new Map(),
   };
 }
 
@@ -101,6 +140,24 @@ export function emptyDayState(): DayState {
 /** Newest first; ties broken by path so the order is total. */
 export function compareFailures(a: RecentFailure, b: RecentFailure): number {
   return a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Newest first; then by record path and issue number, and, for the same issue twice in one record,
+ * by content, so the order is total and the kept selection never depends on arrival order.
+ */
+export function compareChanges(a: RecentChange, b: RecentChange): number {
+  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (a.number !== b.number) return a.number - b.number;
+  const ka = JSON.stringify([a.before, a.after, a.rules]);
+  const kb = JSON.stringify([b.before, b.after, b.rules]);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Is the occurrence at (`at`, `path`) newer than the one at (`thanAt`, `thanPath`)? */
+export function isNewerAt(at: string, path: string, thanAt: string, thanPath: string): boolean {
+  return at !== thanAt ? at > thanAt : path > thanPath;
 }
 
 /** By path, then message. */

@@ -1,4 +1,5 @@
 import type { DayStats } from "./dashboard-types.js";
+import { addDays, dayRange } from "./day-math.js";
 import { escapeHtml } from "./escape-html.js";
 
 /**
@@ -41,45 +42,38 @@ export interface RunsChartInput {
 }
 
 /**
- * Records per day by engine: successes stacked above the axis, failures (hatched) below it, days
- * without any telemetry shaded.
+ * Records per day by engine, one stacked bar per day: successes solid at the bottom, failures hatched
+ * on top, days without any telemetry shaded. The axis runs from 0 up to a round maximum; it is never
+ * negative and never "0 … 0" (a day with only failures still has a height).
  */
 export function renderRunsChart(input: RunsChartInput): string {
   const { window, byDay, engines } = input;
   const height = 220;
   const plotHeight = height - TOP - 34;
-  let maxUp = 0;
-  let maxDown = 0;
+  let max = 0;
   for (const day of window) {
     const stats = byDay.get(day);
     if (!stats) continue;
-    let up = 0;
-    let down = 0;
-    for (const counts of Object.values(stats.engines)) {
-      up += counts.success;
-      down += counts.failure;
-    }
-    maxUp = Math.max(maxUp, up);
-    maxDown = Math.max(maxDown, down);
+    let total = 0;
+    for (const counts of Object.values(stats.engines)) total += counts.success + counts.failure;
+    max = Math.max(max, total);
   }
-  const total = Math.max(1, maxUp + maxDown);
-  const upHeight = maxDown === 0 ? plotHeight : Math.max(plotHeight * 0.35, (plotHeight * maxUp) / total);
-  const downHeight = plotHeight - upHeight;
-  const axisY = TOP + upHeight;
-  const unitUp = maxUp === 0 ? 0 : upHeight / maxUp;
-  const unitDown = maxDown === 0 ? 0 : downHeight / maxDown;
+  const top = niceMax(max);
+  const unit = plotHeight / top;
+  const axisY = TOP + plotHeight;
   const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, window.length);
-  const barWidth = Math.max(2, slot * 0.72);
+  const barWidth = Math.min(BAR_MAX, Math.max(2, slot * 0.72));
   const parts: string[] = [];
   const titleId = `${input.id}-title`;
   const descId = `${input.id}-desc`;
   parts.push(
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${titleId} ${descId}">`,
     `<title id="${titleId}">Records per day by engine for ${escapeHtml(input.repository)}</title>`,
-    `<desc id="${descId}">Bars above the axis count successful records, hatched bars below it failed records, ` +
-      `over ${window.length} days from ${window[0] ?? ""} to ${window[window.length - 1] ?? ""}. ` +
+    `<desc id="${descId}">Each bar counts one day's records: successful ones solid, failed ones hatched on top, ` +
+      `over ${window.length} day(s) from ${window[0] ?? ""} to ${window[window.length - 1] ?? ""}. ` +
       `Shaded days had no telemetry.</desc>`,
     hatchDefs(input.id, engines),
+    gridLines(top, unit, axisY),
   );
   window.forEach((day, index) => {
     const x = LEFT + index * slot;
@@ -90,39 +84,87 @@ export function renderRunsChart(input: RunsChartInput): string {
     }
     const stats = byDay.get(day);
     if (!stats) return;
-    let yUp = axisY;
-    let yDown = axisY;
-    for (const engine of engines) {
-      const counts = stats.engines[engine];
-      if (!counts) continue;
-      if (counts.success > 0) {
-        const h = counts.success * unitUp;
-        yUp -= h;
+    let y = axisY;
+    const barX = fmt(x + (slot - barWidth) / 2);
+    for (const failed of [false, true]) {
+      for (const engine of engines) {
+        const counts = stats.engines[engine];
+        const value = counts === undefined ? 0 : failed ? counts.failure : counts.success;
+        if (value === 0) continue;
+        const h = value * unit;
+        y -= h;
         parts.push(
-          `<rect x="${fmt(x + (slot - barWidth) / 2)}" y="${fmt(yUp)}" width="${fmt(barWidth)}" height="${fmt(h)}" fill="${engineColour(engine)}"><title>${day} · ${escapeHtml(engine)}: ${counts.success} succeeded</title></rect>`,
+          failed
+            ? `<rect x="${barX}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(h)}" fill="url(#${input.id}-hatch-${engineKey(engine)})" stroke="${engineColour(engine)}" stroke-width="1"><title>${day} · ${escapeHtml(engine)}: ${value} failed</title></rect>`
+            : `<rect x="${barX}" y="${fmt(y)}" width="${fmt(barWidth)}" height="${fmt(h)}" fill="${engineColour(engine)}"><title>${day} · ${escapeHtml(engine)}: ${value} succeeded</title></rect>`,
         );
-      }
-      if (counts.failure > 0) {
-        const h = counts.failure * unitDown;
-        parts.push(
-          `<rect x="${fmt(x + (slot - barWidth) / 2)}" y="${fmt(yDown)}" width="${fmt(barWidth)}" height="${fmt(h)}" fill="url(#${input.id}-hatch-${engineKey(engine)})" stroke="${engineColour(engine)}" stroke-width="1"><title>${day} · ${escapeHtml(engine)}: ${counts.failure} failed</title></rect>`,
-        );
-        yDown += h;
       }
     }
   });
   parts.push(
     `<line class="axis" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fmt(axisY)}" y2="${fmt(axisY)}"/>`,
-    `<text class="tick" x="${LEFT - 6}" y="${fmt(TOP + 4)}" text-anchor="end">${maxUp}</text>`,
-    `<text class="tick" x="${LEFT - 6}" y="${fmt(axisY + 4)}" text-anchor="end">0</text>`,
+    axisTicks(top, unit, axisY),
+    dayLabels(window, slot, height - 8),
+    "</svg>",
   );
-  if (maxDown > 0) {
-    parts.push(
-      `<text class="tick fail" x="${LEFT - 6}" y="${fmt(TOP + plotHeight)}" text-anchor="end">−${maxDown}</text>`,
-    );
-  }
-  parts.push(dayLabels(window, slot, height - 8), "</svg>");
   return parts.join("");
+}
+
+/** Widest bar, so a chart of one or two days does not draw slabs. */
+const BAR_MAX = 36;
+
+/** The smallest of 1, 2, 5 × 10ⁿ at or above `max` (at least 1): the top of an axis. */
+export function niceMax(max: number): number {
+  if (max <= 1) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 2, 5, 10]) if (step * magnitude >= max) return step * magnitude;
+  return 10 * magnitude;
+}
+
+/** Tick values from 0 to `top`: 0, the middle when it is whole, and `top`. */
+export function axisValues(top: number): number[] {
+  return top >= 2 && Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top];
+}
+
+function axisTicks(top: number, unit: number, axisY: number): string {
+  return axisValues(top)
+    .map(
+      (value) =>
+        `<text class="tick" x="${LEFT - 6}" y="${fmt(axisY - value * unit + 4)}" text-anchor="end">${value}</text>`,
+    )
+    .join("");
+}
+
+function gridLines(top: number, unit: number, axisY: number): string {
+  return axisValues(top)
+    .filter((value) => value > 0)
+    .map(
+      (value) =>
+        `<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fmt(axisY - value * unit)}" y2="${fmt(axisY - value * unit)}"/>`,
+    )
+    .join("");
+}
+
+/**
+ * The days a repository's charts show: at most `maxDays`, ending at `end` (the org's newest day, so
+ * a repository that went quiet shows its silence), and starting no earlier than the repository's
+ * first day, so the chart zooms to the period that has data. When all its data is older than that,
+ * the window ends at its own last day instead. Empty without data. Pure.
+ */
+export function chartWindow(
+  coverage: { first_day: string | null; last_day: string | null },
+  end: string | null,
+  maxDays: number,
+): string[] {
+  const { first_day: first, last_day: last } = coverage;
+  if (first === null || last === null) return [];
+  let to = end !== null && end > last ? end : last;
+  let from = addDays(to, -(maxDays - 1));
+  if (last < from) {
+    to = last;
+    from = addDays(to, -(maxDays - 1));
+  }
+  return dayRange(first > from ? first : from, to);
 }
 
 export interface EnforcementChartInput {
@@ -147,9 +189,10 @@ export function renderEnforcementChart(input: EnforcementChartInput): string {
     const activity = byDay.get(day)?.enforcement;
     if (activity) max = Math.max(max, activity.labels_removed, activity.milestones_set);
   }
-  const unit = max === 0 ? 0 : plotHeight / max;
+  const top = niceMax(max);
+  const unit = plotHeight / top;
   const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, window.length);
-  const barWidth = Math.max(1.5, (slot * 0.8) / ENFORCEMENT_SERIES.length);
+  const barWidth = Math.min(BAR_MAX / 2, Math.max(1.5, (slot * 0.8) / ENFORCEMENT_SERIES.length));
   const axisY = TOP + plotHeight;
   const titleId = `${input.id}-title`;
   const descId = `${input.id}-desc`;
@@ -157,6 +200,7 @@ export function renderEnforcementChart(input: EnforcementChartInput): string {
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${titleId} ${descId}">`,
     `<title id="${titleId}">Enforcement actions per day for ${escapeHtml(input.repository)}</title>`,
     `<desc id="${descId}">Labels removed and milestones set by the enforce engine on each day from ${window[0] ?? ""} to ${window[window.length - 1] ?? ""}.</desc>`,
+    gridLines(top, unit, axisY),
   ];
   window.forEach((day, index) => {
     const activity = byDay.get(day)?.enforcement;
@@ -164,7 +208,7 @@ export function renderEnforcementChart(input: EnforcementChartInput): string {
     ENFORCEMENT_SERIES.forEach((series, position) => {
       const value = activity[series.key];
       if (value === 0) return;
-      const x = LEFT + index * slot + slot * 0.1 + position * barWidth;
+      const x = LEFT + index * slot + (slot - barWidth * ENFORCEMENT_SERIES.length) / 2 + position * barWidth;
       const h = value * unit;
       parts.push(
         `<rect x="${fmt(x)}" y="${fmt(axisY - h)}" width="${fmt(barWidth)}" height="${fmt(h)}" fill="${series.colour}"><title>${day}: ${value} ${series.label}</title></rect>`,
@@ -173,8 +217,7 @@ export function renderEnforcementChart(input: EnforcementChartInput): string {
   });
   parts.push(
     `<line class="axis" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fmt(axisY)}" y2="${fmt(axisY)}"/>`,
-    `<text class="tick" x="${LEFT - 6}" y="${fmt(TOP + 4)}" text-anchor="end">${max}</text>`,
-    `<text class="tick" x="${LEFT - 6}" y="${fmt(axisY + 4)}" text-anchor="end">0</text>`,
+    axisTicks(top, unit, axisY),
     dayLabels(window, slot, height - 8),
     "</svg>",
   );

@@ -9,11 +9,14 @@ import {
   type OrgIndex,
   type OrgRepoRow,
   type RepoDashboard,
+  type RepoHealth,
   type TelemetryProblem,
+  type WarningSummary,
 } from "./dashboard-types.js";
 import { addDays, daysBetween } from "./day-math.js";
 import type { ResultOptions } from "./create-reducer.js";
-import { RUN_ENGINE, RUN_PREFLIGHT, type RepoState } from "./reducer-state.js";
+import { RUN_ENGINE, RUN_FAILED, RUN_PREFLIGHT, type RepoState } from "./reducer-state.js";
+import { compareEngines } from "./compare-engines.js";
 
 /** How many failure reasons a dashboard lists (the most frequent). */
 export const TOP_REASONS = 10;
@@ -53,13 +56,28 @@ function summarizeRepo(
     repository,
     telemetry_repo: options.telemetryRepo,
     telemetry_commit: options.telemetryCommit,
+    web_url: options.webUrl ?? null,
   };
+  const registry =
+    state?.registry == null
+      ? { context: null, state: null, outcome: null, registry_sha: null, at: null, path: null }
+      : { ...state.registry };
   if (state === undefined) {
     return {
       ...base,
       status: "no-telemetry",
+      health: { runs: "none", failing_engines: [], records: "none" },
       summary: "No telemetry yet.",
-      metrics: { runs: 0, records: 0, invalid_records: 0, partial_runs: 0, success: 0, failure: 0 },
+      registry,
+      metrics: {
+        runs: 0,
+        failed_runs: 0,
+        records: 0,
+        invalid_records: 0,
+        partial_runs: 0,
+        success: 0,
+        failure: 0,
+      },
       engines: {},
       failure_reasons: [],
       coverage: { first_day: null, last_day: null, days_present: 0, days_in_range: 0, gaps: [] },
@@ -67,15 +85,21 @@ function summarizeRepo(
       enforcement: { label_prunes: 0, labels_removed: 0, milestones_set: 0 },
       engine_refs: [],
       recent_failures: [],
+      changes: { total: 0, recent: [] },
+      warnings: [],
       problems: { count: 0, items: [] },
     };
   }
 
   let runCount = 0;
   let partialRuns = 0;
+  let failedRuns = 0;
   for (const dayRuns of state.runs.values()) {
     runCount += dayRuns.size;
-    for (const mask of dayRuns.values()) if (mask & RUN_ENGINE && !(mask & RUN_PREFLIGHT)) partialRuns += 1;
+    for (const mask of dayRuns.values()) {
+      if (mask & RUN_ENGINE && !(mask & RUN_PREFLIGHT)) partialRuns += 1;
+      if (mask & RUN_FAILED) failedRuns += 1;
+    }
   }
 
   const engines: Record<string, EngineStats> = {};
@@ -138,14 +162,33 @@ function summarizeRepo(
   const records = success + failure;
   const invalid = state.problems.count;
   const coverage = coverageOf(dayNames);
+  const runEngines = Object.keys(engines).filter((engine) => engine !== "dashboard");
+  const failingEngines = runEngines.filter((engine) => !engines[engine].last.ok).sort(compareEngines);
+  const health: RepoHealth = {
+    runs: runEngines.length === 0 ? "none" : failingEngines.length > 0 ? "failing" : "succeeding",
+    failing_engines: failingEngines,
+    records: invalid > 0 ? "invalid" : records === 0 ? "none" : "valid",
+  };
   const status: DashboardStatus =
-    invalid > 0 ? "invalid-telemetry" : records === 0 ? "no-telemetry" : "healthy";
+    health.runs === "failing"
+      ? "failing"
+      : invalid > 0
+        ? "invalid-telemetry"
+        : records === 0
+          ? "no-telemetry"
+          : "healthy";
+  const warnings: WarningSummary[] = [...state.warnings]
+    .map(([code, w]) => ({ code, ...w, engines: [...w.engines] }))
+    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return {
     ...base,
     status,
-    summary: repoSummary({ runs: runCount, records, failure, invalid, coverage }),
+    health,
+    summary: repoSummary({ runs: runCount, records, failure, invalid, coverage, failingEngines }),
+    registry,
     metrics: {
       runs: runCount,
+      failed_runs: failedRuns,
       records,
       invalid_records: invalid,
       partial_runs: partialRuns,
@@ -159,6 +202,16 @@ function summarizeRepo(
     enforcement,
     engine_refs,
     recent_failures: state.recent_failures.map((f) => ({ ...f })),
+    changes: {
+      total: state.changes_total,
+      recent: state.recent_changes.map((c) => ({
+        ...c,
+        before: { ...c.before, labels: [...c.before.labels] },
+        after: { ...c.after, labels: [...c.after.labels] },
+        rules: [...c.rules],
+      })),
+    },
+    warnings,
     problems: { count: invalid, items: state.problems.items.map((p) => ({ ...p })) },
   };
 }
@@ -192,8 +245,10 @@ function repoSummary(m: {
   failure: number;
   invalid: number;
   coverage: Coverage;
+  failingEngines: readonly string[];
 }) {
   const parts: string[] = [];
+  if (m.failingEngines.length > 0) parts.push(`Last run of ${m.failingEngines.join(", ")} failed.`);
   if (m.records === 0) parts.push("No valid records.");
   else {
     parts.push(
@@ -213,6 +268,7 @@ const STATUS_RANK: Record<DashboardStatus, number> = {
   healthy: 0,
   "no-telemetry": 1,
   "invalid-telemetry": 2,
+  failing: 3,
 };
 
 function summarizeOrg(
@@ -222,6 +278,7 @@ function summarizeOrg(
 ): OrgIndex {
   const by_status: Record<DashboardStatus, number> = {
     healthy: 0,
+    failing: 0,
     "no-telemetry": 0,
     "invalid-telemetry": 0,
   };
@@ -256,6 +313,11 @@ function summarizeOrg(
     return {
       repository: repo.repository,
       status: repo.status,
+      health: { ...repo.health, failing_engines: [...repo.health.failing_engines] },
+      registry: { context: repo.registry.context, state: repo.registry.state },
+      failed_runs: repo.metrics.failed_runs,
+      changes_total: repo.changes.total,
+      warnings: repo.warnings.reduce((sum, warning) => sum + warning.count, 0),
       dashboard: dashboardPath(repo.repository),
       runs: repo.metrics.runs,
       records: repo.metrics.records,
@@ -277,7 +339,7 @@ function summarizeOrg(
   const summary =
     repos.length === 0
       ? "No repositories with telemetry."
-      : `${plural(repos.length, "repository", "repositories")}: ${by_status.healthy} healthy, ${by_status["no-telemetry"]} without telemetry, ${by_status["invalid-telemetry"]} with invalid telemetry.` +
+      : `${plural(repos.length, "repository", "repositories")}: ${by_status.healthy} healthy, ${by_status.failing} failing, ${by_status["no-telemetry"]} without telemetry, ${by_status["invalid-telemetry"]} with invalid telemetry.` +
         (orgInvalid ? ` ${plural(input.orgProblems.count, "file")} belong to no repository of the org.` : "");
   return {
     kind: "org",
@@ -286,6 +348,7 @@ function summarizeOrg(
     owner: input.owner,
     telemetry_repo: options.telemetryRepo,
     telemetry_commit: options.telemetryCommit,
+    web_url: options.webUrl ?? null,
     status,
     summary,
     totals,

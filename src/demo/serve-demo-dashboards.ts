@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { GitHub } from "../github/octokit.js";
-import { escapeHtml } from "../dashboard/escape-html.js";
+import { readOrgIndex, renderOrgDirectory } from "../dashboard/render-org-directory.js";
 import { guardRequestHandler, limitServer, parseRequestTarget } from "../util/guard-http-server.js";
 
 export interface DemoDashboardServer {
@@ -17,8 +17,9 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves each org's published dashboards as they are in its telemetry repository right now:
- * `/` lists the orgs, `/<org>/` is the org's page, `/<org>/<file>` any published file. Nothing is
- * copied; every request reads the telemetry repository through the API.
+ * `/` lists the orgs with each one's status, counts, last run and failing repositories (from its
+ * published `index.json`), `/<org>/` is the org's page, `/<org>/<file>` any published file. Nothing
+ * is copied; every request reads the telemetry repository through the API.
  */
 export async function serveDemoDashboards(options: {
   github: GitHub;
@@ -36,9 +37,16 @@ export async function serveDemoDashboards(options: {
       return;
     }
     if (path === "/") {
+      const entries = await Promise.all(
+        orgs.map(async (org) => ({
+          owner: org,
+          href: `/${encodeURIComponent(org)}/`,
+          index: await publishedIndex(github, org, telemetryName),
+        })),
+      );
       response
         .writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" })
-        .end(orgList(orgs));
+        .end(renderOrgDirectory(entries));
       return;
     }
     const match = /^\/([^/]+)\/(.*)$/.exec(path);
@@ -86,11 +94,16 @@ export async function serveDemoDashboards(options: {
   };
 }
 
-function orgList(orgs: readonly string[]): string {
-  const items = orgs
-    .map((org) => `<li><a href="/${encodeURIComponent(org)}/">${escapeHtml(org)}</a></li>`)
-    .join("");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Task Assistant dashboards</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:40rem;color:#1f2328}a{color:#0550ae}</style>
-</head><body><h1>Task Assistant dashboards</h1><p>Each organisation's dashboards, as published in its own telemetry repository.</p><ul>${items}</ul></body></html>`;
+async function publishedIndex(github: GitHub, org: string, telemetryName: string) {
+  try {
+    const { data } = await github.rest.repos.getContent({
+      owner: org,
+      repo: telemetryName,
+      path: `${DASHBOARD_ROOT}/index.json`,
+      mediaType: { format: "raw" },
+    });
+    return readOrgIndex(data as unknown as string);
+  } catch {
+    return { missing: "no dashboards published yet" };
+  }
 }

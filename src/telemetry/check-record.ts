@@ -89,6 +89,15 @@ export function checkRecord(value: unknown): Problem[] {
       });
     }
   }
+  if (details !== undefined && Array.isArray(details.changes) && typeof details.changes_total === "number") {
+    if (details.changes_total < details.changes.length) {
+      problems.push({
+        path: "/details/changes_total",
+        message: `details.changes_total is ${details.changes_total} but details.changes lists ${details.changes.length} change(s)`,
+        hint: "changes_total counts every changed issue, also those the capped changes list leaves out",
+      });
+    }
+  }
   if (
     event !== undefined &&
     typeof record.engine_name === "string" &&

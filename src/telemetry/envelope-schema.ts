@@ -5,6 +5,17 @@ export const GENERATED_AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d
 
 const nonEmpty = { type: "string", minLength: 1, maxLength: 256 } as const;
 
+/** An issue's labels and milestone on one side of a change (`details.changes[].before|after`). */
+const issueFace = {
+  type: "object",
+  additionalProperties: false,
+  required: ["labels", "milestone"],
+  properties: {
+    labels: { type: "array", items: { type: "string" } },
+    milestone: { type: ["string", "null"] },
+  },
+} as const;
+
 /**
  * JSON Schema (draft-07) of telemetry envelope v1 (DESIGN §5.6). It lives in code so validation
  * needs no file access; `schemas/telemetry-envelope.v1.schema.json` publishes the same object, and a
@@ -77,6 +88,7 @@ export const TELEMETRY_ENVELOPE_SCHEMA = {
     details: {
       type: "object",
       required: ["tool", "version", "ok", "summary", "checks", "actions"],
+      dependencies: { changes: ["changes_total"], changes_total: ["changes"] },
       properties: {
         tool: { type: "string" },
         version: { type: "string" },
@@ -94,6 +106,22 @@ export const TELEMETRY_ENVELOPE_SCHEMA = {
           type: "array",
           items: { type: "object", required: ["id"], properties: { id: { type: "string", minLength: 1 } } },
         },
+        // Issues an enforce or reconcile run changed (optional: older records have none).
+        changes: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["number", "before", "after", "rules"],
+            properties: {
+              number: { type: "integer", minimum: 1 },
+              before: issueFace,
+              after: issueFace,
+              rules: { type: "array", items: { type: "string", minLength: 1 } },
+            },
+          },
+        },
+        changes_total: { type: "integer", minimum: 0 },
       },
     },
   },

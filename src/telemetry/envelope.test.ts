@@ -173,6 +173,51 @@ describe("checkRecord", () => {
     expect(messages.some((message) => message.startsWith("/generated_at"))).toBe(true);
   });
 
+  it("accepts an enforce record's changes and checks each change's number, faces and rules", () => {
+    const change = {
+      number: 7,
+      before: { labels: ["track/sprint", "track/backlog"], milestone: null },
+      after: { labels: ["track/sprint"], milestone: "Phase 2" },
+      rules: ["track.labels.pruned"],
+    };
+    const record = valid();
+    const details = record.details as Record<string, unknown>;
+    details.changes = [change];
+    details.changes_total = 1;
+    expect(checkRecord(record)).toEqual([]);
+
+    details.changes = [
+      { ...change, number: 0, before: { labels: "track/sprint", milestone: null }, rules: [""] },
+      { number: 8, before: change.before, after: { labels: [] }, rules: [] },
+    ];
+    details.changes_total = 2;
+    expect(checkRecord(record).map((problem) => problem.path)).toEqual(
+      expect.arrayContaining([
+        "/details/changes/0/number",
+        "/details/changes/0/before/labels",
+        "/details/changes/0/rules/0",
+        "/details/changes/1/after/milestone",
+      ]),
+    );
+
+    details.changes = [change];
+    details.changes_total = 0;
+    expect(checkRecord(record)).toEqual([
+      expect.objectContaining({
+        path: "/details/changes_total",
+        message: "details.changes_total is 0 but details.changes lists 1 change(s)",
+      }),
+    ]);
+    delete details.changes_total;
+    expect(checkRecord(record).map((problem) => problem.path)).toEqual(["/details"]);
+  });
+
+  it("still accepts records written before changes existed", () => {
+    const record = valid();
+    expect((record.details as Record<string, unknown>).changes).toBeUndefined();
+    expect(checkRecord(record)).toEqual([]);
+  });
+
   it("rejects arrays, null and non-objects as a whole", () => {
     for (const value of [null, [], "text", 3]) expect(checkRecord(value).length).toBeGreaterThan(0);
   });

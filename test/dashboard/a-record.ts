@@ -12,6 +12,8 @@ export interface RecordSpec {
   actions?: ReadonlyArray<Record<string, unknown> & { id: string }>;
   checks?: ReadonlyArray<{ id: string; outcome: "PASS" | "WARN" | "FAIL" }>;
   summary?: string;
+  /** More engine-result fields (`changes`, `registry`, `issue`, ...), merged into `details`. */
+  extra?: Record<string, unknown>;
   /** The run's date directory when it is not the UTC date of `at` (a run that crossed midnight). */
   runDate?: string;
 }
@@ -41,6 +43,7 @@ export function aRecord(spec: RecordSpec = {}): { path: string; record: Telemetr
       summary: spec.summary ?? (ok ? `${engine} passed` : `${engine} failed`),
       checks: [...(spec.checks ?? [])],
       actions: [...(spec.actions ?? [])],
+      ...spec.extra,
     },
   });
   const path = recordPathOf(record);

@@ -146,7 +146,11 @@ describe("building and publishing an org's dashboards", () => {
     const widgets = JSON.parse(await fileAt("telemetry/v1/dashboards/acme-widgets/dashboard.json"));
     expect(widgets).toMatchObject({
       repository: "acme/widgets",
-      status: "healthy",
+      // Its only enforce run failed: the records are valid, the runs are not succeeding.
+      status: "failing",
+      health: { runs: "failing", failing_engines: ["enforce"], records: "valid" },
+      // Links go to the web host of the git URL the build cloned from.
+      web_url: server.gitUrl.replace(/\/+$/, ""),
       telemetry_commit: before,
       generated_at: "2026-11-22T00:00:00.000Z",
       metrics: { runs: 1, records: 2, failure: 1 },
@@ -162,7 +166,7 @@ describe("building and publishing an org's dashboards", () => {
     ).toEqual([
       ["acme/gadgets", "healthy"],
       ["acme/quiet", "no-telemetry"],
-      ["acme/widgets", "healthy"],
+      ["acme/widgets", "failing"],
     ]);
     expect(await fileAt("telemetry/v1/dashboards/index.html")).toContain("acme/gadgets");
   });
@@ -196,6 +200,54 @@ describe("building and publishing an org's dashboards", () => {
     expect(report.build.filesRead).toBe(0);
     expect(report.skipped).toBe("unchanged");
     expect(await branchHead()).toBe(before);
+  });
+
+  it("rebuilds from scratch, saying why, when the stored state was written by the previous version", async () => {
+    // The stored state names today's head, so only its version stands between it and an
+    // incremental build that would read no file and miss what version 1 never kept.
+    await emit({
+      engine: "preflight",
+      cid: "150-1",
+      at: "2026-11-22T12:30:00.000Z",
+      extra: {
+        registry: {
+          outcome: "ELIGIBLE",
+          registry_sha: "f00d",
+          source: "file",
+          context: "sandbox",
+          state: "enabled",
+        },
+      },
+    });
+    const out = join(scratch, "previous-version");
+    const current = await build("2026-11-22T12:40:00.000Z", { outDir: out });
+    const stored = JSON.parse(await readFile(join(out, "state.json"), "utf8")) as {
+      build_version: number;
+      telemetry_commit: string;
+      reducer: { state_version: number; repos: [string, Record<string, unknown>][] };
+    };
+    expect(stored.telemetry_commit).toBe(await branchHead());
+    const previous = {
+      ...stored,
+      build_version: 1,
+      reducer: {
+        ...stored.reducer,
+        state_version: 1,
+        repos: stored.reducer.repos.map(([folder, repo]) => {
+          const { registry: _r, changes_total: _t, recent_changes: _c, warnings: _w, ...older } = repo;
+          return [folder, older];
+        }),
+      },
+    };
+    await writeFile(join(out, "state.json"), JSON.stringify(previous));
+
+    const report = await build("2026-11-22T12:50:00.000Z", { outDir: out });
+    expect(report.build.mode).toBe("full");
+    expect(report.build.fallback).toBe("state.json was written by build version 1");
+    expect(report.build.filesRead).toBe(current.build.filesRead);
+    const widgets = report.build.set.repos.find((repo) => repo.repository === "acme/widgets")!;
+    expect(widgets.registry).toMatchObject({ context: "sandbox", state: "enabled" });
+    expect(JSON.parse(await readFile(join(out, "state.json"), "utf8"))).toMatchObject({ build_version: 2 });
   });
 
   it("keeps the token out of the working copy's configuration", async () => {

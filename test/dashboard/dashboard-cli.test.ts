@@ -51,7 +51,7 @@ afterAll(async () => {
 const env = () => ({ GITHUB_API_URL: server.url, GITHUB_TOKEN: server.adminToken, PATH: process.env.PATH });
 
 describe("task-assistant dashboard build", () => {
-  it("writes the dashboards to --out, reports them, and exits 1 with --strict on invalid telemetry", async () => {
+  it("writes the dashboards to --out, reports them, and exits 1 with --strict on invalid telemetry, even when failing runs set the status", async () => {
     const cap = captureIO({ env: env(), cwd: dir });
     expect(
       await main(["dashboard", "build", "--repo", "acme/telemetry", "--out", "out", "--strict"], cap.io),
@@ -59,7 +59,7 @@ describe("task-assistant dashboard build", () => {
     expect(cap.stdout()).toContain("dashboards for acme (acme/telemetry at ");
     expect(cap.stdout()).toContain("full build: read 3 record file(s)");
     expect(cap.stdout()).toMatch(
-      /acme\/widgets {2}invalid-telemetry {2}1 runs, 2 records, 1 failed, 1 invalid/,
+      /acme\/widgets {2}failing {12}1 runs, 2 records, 1 failed, 1 invalid; last enforce failed/,
     );
     expect(cap.stdout()).toContain(`written to ${join(dir, "out")}`);
     expect((await readdir(join(dir, "out"))).sort()).toEqual([
@@ -85,7 +85,7 @@ describe("task-assistant dashboard build", () => {
     const report = JSON.parse(cap.stdout());
     expect(report).toMatchObject({
       owner: "acme",
-      status: "invalid-telemetry",
+      status: "failing",
       mode: "incremental",
       files_read: 0,
       published: null,
@@ -94,7 +94,8 @@ describe("task-assistant dashboard build", () => {
     expect(report.repos).toEqual([
       {
         repository: "acme/widgets",
-        status: "invalid-telemetry",
+        status: "failing",
+        health: { runs: "failing", failing_engines: ["enforce"], records: "invalid" },
         runs: 1,
         records: 2,
         failure: 1,

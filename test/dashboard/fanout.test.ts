@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,7 +111,8 @@ describe("task-assistant dashboard fanout", () => {
     expect(summary.orgs.map((org) => [org.owner, org.ok, org.records, org.status])).toEqual([
       // gadgets is enabled but has never run: the org's roll-up says so.
       ["acme", true, 2, "no-telemetry"],
-      ["globex", true, 1, "healthy"],
+      // sprockets' only validate run failed: the org is failing, not healthy.
+      ["globex", true, 1, "failing"],
       ["nomad", false, 0, undefined],
     ]);
     expect(summary.orgs[2].error).toMatch(/^git clone failed/);
@@ -139,6 +140,39 @@ describe("task-assistant dashboard fanout", () => {
     expect(globex.filter((path) => path.endsWith("/fan-1/dashboard.json"))).toEqual([
       expect.stringMatching(/^telemetry\/v1\/repos\/globex-sprockets\//),
     ]);
+  });
+
+  it("run locally without --engine-ref, records this CLI's version as the engine_ref, never 'development'", async () => {
+    const cap = captureIO({ env: env(), cwd: dir });
+    const code = await main(
+      [
+        "dashboard",
+        "fanout",
+        "--registry",
+        registryFile,
+        "--org",
+        "globex",
+        "--correlation-id",
+        "fan-2",
+        "--json",
+      ],
+      cap.io,
+    );
+    expect(code).toBe(0);
+    const version = (
+      JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    expect((JSON.parse(cap.stdout()) as { engine_ref: string }).engine_ref).toBe(`v${version}`);
+    const [path] = (await treeOf("globex/telemetry")).filter((p) => p.endsWith("/fan-2/dashboard.json"));
+    const { data } = await server.client().rest.repos.getContent({
+      owner: "globex",
+      repo: "telemetry",
+      path,
+      mediaType: { format: "raw" },
+    });
+    expect((JSON.parse(data as unknown as string) as { engine_ref: string }).engine_ref).toBe(`v${version}`);
   });
 
   it("refuses to run without a registry source", async () => {

@@ -72,7 +72,7 @@ Options:
   --registry FILE          read the registry from a file
   --org ORG                only this org (repeatable; the workflow runs one org per job)
   --correlation-id ID      the run's correlation id (default: GITHUB_RUN_ID-GITHUB_RUN_ATTEMPT, else a new ULID)
-  --engine-ref REF         the engine_ref recorded (default: GITHUB_SHA, else "development")
+  --engine-ref REF         the engine_ref recorded (default: GITHUB_SHA, else this CLI's version, v<version>)
   --list-orgs              print the orgs that would be built and stop (with --json: a JSON array)
   --json                   print the summary as JSON
 

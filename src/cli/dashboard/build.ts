@@ -61,7 +61,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     requireRecordsTree: !confirmed,
   });
   io.stdout(values.json ? `${JSON.stringify(buildSummary(report), null, 2)}\n` : describeBuild(report));
-  return values.strict && report.build.set.index.status === "invalid-telemetry" ? 1 : 0;
+  // --strict fails on invalid records, also where failing runs give a repository a worse status.
+  const { index } = report.build.set;
+  const invalid = index.problems.count > 0 || index.repos.some((row) => row.health.records === "invalid");
+  return values.strict && invalid ? 1 : 0;
 }
 
 /** The machine-readable build report (`--json`). */
@@ -81,6 +84,7 @@ export function buildSummary(report: BuildReport) {
     repos: build.set.index.repos.map((row) => ({
       repository: row.repository,
       status: row.status,
+      health: row.health,
       runs: row.runs,
       records: row.records,
       failure: row.failure,

@@ -14,7 +14,7 @@ export function describeBuild(report: BuildReport): string {
   const width = Math.max(0, ...index.repos.map((row) => row.repository.length));
   for (const row of index.repos) {
     lines.push(
-      `  ${row.repository.padEnd(width)}  ${row.status.padEnd(17)}  ${count(row.runs)} runs, ${count(row.records)} records, ${count(row.failure)} failed${row.invalid_records > 0 ? `, ${count(row.invalid_records)} invalid` : ""}`,
+      `  ${row.repository.padEnd(width)}  ${row.status.padEnd(17)}  ${count(row.runs)} runs, ${count(row.records)} records, ${count(row.failure)} failed${row.invalid_records > 0 ? `, ${count(row.invalid_records)} invalid` : ""}${row.health.failing_engines.length > 0 ? `; last ${row.health.failing_engines.join(", ")} failed` : ""}`,
     );
   }
   for (const problem of index.problems.items.slice(0, 5))

@@ -7,6 +7,7 @@ import { normalizeCorrelationId, actionsCorrelationId } from "../../runtime/corr
 import { ulidSource } from "../../runtime/id-source.js";
 import { systemClock } from "../../util/clock.js";
 import { parseCommandArgs } from "../args.js";
+import { packageVersion } from "../runtime/package-info.js";
 import type { CliIO } from "../command.js";
 import { splitTelemetryRepo, telemetryAccess } from "./telemetry-access.js";
 
@@ -94,7 +95,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   const correlationId = correlationIdFrom(values["correlation-id"], io.env);
-  const engineRef = (values["engine-ref"] ?? io.env.GITHUB_SHA ?? "development").trim();
+  // A real ref: the flag, the workflow's commit, else this CLI's release (as `engine run` records).
+  const engineRef = (values["engine-ref"] ?? io.env.GITHUB_SHA ?? `v${await packageVersion()}`).trim();
+  if (!/^\S+$/.test(engineRef)) {
+    throw new UsageError(`--engine-ref ${JSON.stringify(values["engine-ref"] ?? "")} is not a ref`, {
+      hint: "pass a tag or commit without spaces (e.g. v0.1.0), or leave it out to record this CLI's version",
+    });
+  }
   const onActions = io.env.GITHUB_ACTIONS === "true" && io.env.GITHUB_RUN_ID !== undefined;
   const outcomes = await fanoutDashboards({
     orgs,

@@ -12,7 +12,10 @@ import { BROKER_AUDIENCE, BROKER_TOKEN_PATH } from "../github/broker-token-provi
 import { idTokenClaims } from "../actions-runner/id-token-claims.js";
 import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../runtime/app-repository.js";
 import { recordWarnings } from "./record-warnings.js";
-import { engineJobs, type CliRunner, type DispatchedRun } from "./run-engine-jobs.js";
+import { engineJobs, type CliRunner, type DispatchedEvent, type DispatchedRun } from "./run-engine-jobs.js";
+import { publishDemoRelease } from "./publish-demo-release.js";
+import { workflowJobs } from "./run-workflow-jobs.js";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 import { ensureRelease, startDemoBroker, type DemoBroker } from "./start-demo-broker.js";
 import {
   APP_SLUG,
@@ -41,6 +44,12 @@ export interface DemoOptions {
   /** Writes the account of each step. */
   say(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Run every dispatched event through the workflow files on the Actions runner (the host's installed
+   * dispatcher, the App repository's dispatch.yml and engine workflows at a release published from
+   * this checkout) instead of running its jobs as CLI commands one by one.
+   */
+  actions?: boolean;
   /** Aborted when the demo is interrupted: it stops between steps and inside requests, then cleans up. */
   signal?: AbortSignal;
 }
@@ -94,7 +103,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   try {
     const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken, signal: options.signal });
     const app = await appCredentials(github, stateDir);
-    const release = { tag: options.engineRef, sha: await ensureRelease(admin, options.engineRef) };
+    const release = {
+      tag: options.engineRef,
+      sha: options.actions
+        ? await publishDemoRelease({
+            github,
+            admin,
+            packageRoot: PACKAGE_ROOT,
+            tag: options.engineRef,
+            workDir: join(stateDir, "release"),
+            env: options.env,
+          })
+        : await ensureRelease(admin, options.engineRef),
+    };
     broker = await startDemoBroker({
       github,
       app,
@@ -107,6 +128,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
         `   broker    ${broker.url}  (token broker: holds the App key; log ${broker.logFile})\n` +
         `   release   ${APP_REPOSITORY}@${release.tag} = ${release.sha.slice(0, 12)}\n   state     ${stateDir}\n`,
     );
+    if (options.actions)
+      say(
+        `   actions   every event runs the host's ${DISPATCH_WORKFLOW_PATH} on the Actions runner:\n` +
+          `             dispatch.yml@${release.tag} → engine-*.yml, each job checking out the release (published from\n` +
+          `             this checkout with \`release prepare\` and \`release publish\`) and running its bundle\n`,
+      );
     if (resuming) {
       say("   This state directory already holds the demo world: set-up is skipped, runs are added.\n");
     } else {
@@ -120,7 +147,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     const env = demoEnv(options.env, github, app);
     const cli = cliRunner(env, say, options.signal);
     const work = join(stateDir, "operator");
-    const jobs = engineJobs({ cli, github, admin, brokerUrl: broker.url, release, say });
+    const jobs = options.actions
+      ? workflowJobs({
+          github,
+          admin,
+          brokerUrl: broker.url,
+          infraRepo: INFRA_REPO,
+          workRoot: join(stateDir, "actions"),
+          env: options.env,
+          say,
+          signal: options.signal,
+        })
+      : engineJobs({ cli, github, admin, brokerUrl: broker.url, release, say });
 
     if (!resuming) {
       await bootstrapInfra(github, cli, work, say);
@@ -354,7 +392,7 @@ async function installHosts(cli: CliRunner, engineRef: string, say: (text: strin
 }
 
 async function dispatchModes(
-  jobs: ReturnType<typeof engineJobs>,
+  jobs: { dispatch(run: DispatchedEvent): Promise<DispatchedRun> },
   payloads: string,
   say: (text: string) => void,
   admin: GitHub,

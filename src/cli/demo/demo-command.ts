@@ -19,6 +19,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       "dashboard-port": { type: "string" },
       "broker-port": { type: "string" },
       exit: { type: "boolean" },
+      actions: { type: "boolean" },
     },
     COMMAND,
   );
@@ -35,6 +36,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(dashboardPort === undefined ? {} : { dashboardPort }),
     ...(brokerPort === undefined ? {} : { brokerPort }),
     serveDashboards: !values.exit,
+    actions: values.actions === true,
     engineRef: `v${await packageVersion()}`,
     say: (text) => io.stdout(text),
     env: io.env,

@@ -50,6 +50,8 @@ export interface DemoOptions {
    * this checkout) instead of running its jobs as CLI commands one by one.
    */
   actions?: boolean;
+  /** Dispatch the events of these hosts only (`owner/repo`); every host is still registered and installed. */
+  hosts?: readonly string[];
   /** Aborted when the demo is interrupted: it stops between steps and inside requests, then cleans up. */
   signal?: AbortSignal;
 }
@@ -167,9 +169,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     }
     const payloads = join(stateDir, "payloads");
     await mkdir(payloads, { recursive: true });
-    await dispatchModes(jobs, payloads, say, admin);
+    const dispatched = DEMO_HOSTS.filter(
+      (host) => options.hosts === undefined || options.hosts.includes(`${host.owner}/${host.repo}`),
+    );
+    await dispatchModes(jobs, dispatched, payloads, say, admin);
     await showRefusal(github, broker, release, say, admin);
-    await buildDashboards(cli, say);
+    await buildDashboards(cli, dispatched, say);
 
     if (options.serveDashboards !== false) {
       dashboards = await serveDemoDashboards({
@@ -393,6 +398,7 @@ async function installHosts(cli: CliRunner, engineRef: string, say: (text: strin
 
 async function dispatchModes(
   jobs: { dispatch(run: DispatchedEvent): Promise<DispatchedRun> },
+  hosts: readonly DemoHost[],
   payloads: string,
   say: (text: string) => void,
   admin: GitHub,
@@ -419,13 +425,13 @@ async function dispatchModes(
     dispatch(host, "workflow_dispatch", dispatchPayload(host, mode), ["--mode", mode]);
 
   step(say, 5, "materialize: create the labels and milestones each config declares");
-  for (const host of DEMO_HOSTS) await manual(host, "materialize");
+  for (const host of hosts) await manual(host, "materialize");
 
   step(say, 6, "validate: check each config and the repository against it (changes nothing)");
-  for (const host of DEMO_HOSTS) await manual(host, "validate");
+  for (const host of hosts) await manual(host, "validate");
 
   step(say, 7, "enforce: issue events arrive; each issue's labels and milestone are made consistent");
-  for (const host of DEMO_HOSTS) {
+  for (const host of hosts) {
     for (const number of host.conflicted) {
       const before = await readIssue(admin, host, number);
       const ran = await dispatch(host, "issues", issuePayload(host, number, before.labels.at(-1) ?? ""));
@@ -441,7 +447,7 @@ async function dispatchModes(
   }
 
   step(say, 8, "self-test: validate plus a dry-run materialize, then the repository's dashboard");
-  for (const host of DEMO_HOSTS) await manual(host, "self-test");
+  for (const host of hosts) await manual(host, "self-test");
 }
 
 /** What the run's enforce record warns about (rules in warn or fail mode, unmapped phases, ...). */
@@ -557,10 +563,10 @@ function issuePayload(host: DemoHost, number: number, label: string) {
   };
 }
 
-async function buildDashboards(cli: CliRunner, say: (text: string) => void) {
+async function buildDashboards(cli: CliRunner, hosts: readonly DemoHost[], say: (text: string) => void) {
   step(say, 10, "Dashboards: each org's telemetry becomes its dashboards, published in its telemetry repo");
   const orgs = new Map<string, string[]>();
-  for (const host of DEMO_HOSTS)
+  for (const host of hosts)
     orgs.set(host.owner, [...(orgs.get(host.owner) ?? []), `${host.owner}/${host.repo}`]);
   for (const [owner, repos] of orgs) {
     await cli([

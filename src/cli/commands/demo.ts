@@ -31,6 +31,9 @@ Options:
                         checkout with release prepare/publish) and runs its bundle. Prints each
                         job with its conclusion and duration. Needs a clone of the project;
                         takes a few minutes instead of about 15 s.
+  --host OWNER/REPO     dispatch only this host's events (repeatable; acme/widgets,
+                        acme/widgets-sandbox or globex/portal); every host is still registered
+                        and installed, and dashboards are built for the hosts dispatched
   --exit                stop after printing instead of serving until Ctrl-C
 
 While the demo serves, other task-assistant commands in another terminal use its local GitHub

@@ -36,7 +36,9 @@ export async function publishDemoRelease(options: DemoReleaseOptions): Promise<s
     if (await holdsBundle(options.admin, owner, repo, existing)) return existing;
     throw new UsageError(
       `${APP_REPOSITORY}@${options.tag} in this state directory is not a published release (it has no ${BUNDLE_FILE})`,
-      { hint: "run `demo --actions` with a new --state-dir (or none): the release is published when the world is made" },
+      {
+        hint: "run `demo --actions` with a new --state-dir (or none): the release is published when the world is made",
+      },
     );
   }
   for (const needed of ["src/cli/bin.ts", ".github/workflows/dispatch.yml", "package.json"]) {
@@ -45,9 +47,12 @@ export async function publishDemoRelease(options: DemoReleaseOptions): Promise<s
       () => false,
     );
     if (!present)
-      throw new UsageError(`demo --actions publishes this project as a release, but ${options.packageRoot} has no ${needed}`, {
-        hint: "run it from a clone of the project (`git clone`, `npm ci`, `npm run demo -- --actions`)",
-      });
+      throw new UsageError(
+        `demo --actions publishes this project as a release, but ${options.packageRoot} has no ${needed}`,
+        {
+          hint: "run it from a clone of the project (`git clone`, `npm ci`, `npm run demo -- --actions`)",
+        },
+      );
   }
   const dir = options.workDir;
   await rm(dir, { recursive: true, force: true });
@@ -64,7 +69,8 @@ export async function publishDemoRelease(options: DemoReleaseOptions): Promise<s
     GIT_CONFIG_KEY_0: "http.extraheader",
     GIT_CONFIG_VALUE_0: header,
   };
-  const run = (args: string[], extra: Record<string, string> = {}) => git(dir, args, { env: { ...env, ...extra } });
+  const run = (args: string[], extra: Record<string, string> = {}) =>
+    git(dir, args, { env: { ...env, ...extra } });
   try {
     await run(["init", "--quiet", "--initial-branch=main", "."]);
     await run(["remote", "add", "origin", `${options.github.gitUrl}/${APP_REPOSITORY}`]);
@@ -91,14 +97,20 @@ export async function publishDemoRelease(options: DemoReleaseOptions): Promise<s
         hint: `${prepared.check.problems.map((problem) => JSON.stringify(problem)).join("; ")}; \`task-assistant release check ${options.tag}\` explains each`,
       });
     const published = await publishRelease(dir, options.tag, "origin", releaseOptions);
-    if (!published.check.ok) throw new ExternalError(`release publish ${options.tag} refused the release commit`);
+    if (!published.check.ok)
+      throw new ExternalError(`release publish ${options.tag} refused the release commit`);
     return published.commit;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function tagCommit(admin: GitHub, owner: string, repo: string, tag: string): Promise<string | undefined> {
+async function tagCommit(
+  admin: GitHub,
+  owner: string,
+  repo: string,
+  tag: string,
+): Promise<string | undefined> {
   try {
     const { data } = await admin.rest.git.getRef({ owner, repo, ref: `tags/${tag}` });
     return data.object.sha;

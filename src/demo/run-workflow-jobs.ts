@@ -36,7 +36,10 @@ export interface WorkflowJobsContext {
  * then the engines' records (read back from the telemetry repository).
  */
 export function workflowJobs(context: WorkflowJobsContext) {
-  const requestIdToken = localGitHubIdToken({ baseUrl: context.github.url, adminToken: context.github.adminToken });
+  const requestIdToken = localGitHubIdToken({
+    baseUrl: context.github.url,
+    adminToken: context.github.adminToken,
+  });
   const actors = new Map<string, Promise<number>>();
   let runs = 0;
   const actorId = (login: string) => {
@@ -75,9 +78,7 @@ export function workflowJobs(context: WorkflowJobsContext) {
           id: repository.id,
           ownerId: repository.owner.id,
           visibility: (repository.visibility ?? (repository.private ? "private" : "public")) as
-            | "public"
-            | "private"
-            | "internal",
+            "public" | "private" | "internal",
         },
         workflowPath: DISPATCH_WORKFLOW_PATH,
         event: { name: run.event, payload },
@@ -86,7 +87,12 @@ export function workflowJobs(context: WorkflowJobsContext) {
         actor: { login: run.sender, id: await actorId(run.sender) },
         // The jobs' GITHUB_TOKEN: none. The App's repository is public (the checkout needs no
         // token), and the engines get theirs from the broker.
-        github: { gitUrl: context.github.gitUrl, apiUrl: context.github.url, serverUrl: context.github.url, token: "" },
+        github: {
+          gitUrl: context.github.gitUrl,
+          apiUrl: context.github.url,
+          serverUrl: context.github.url,
+          token: "",
+        },
         runId,
         workRoot: join(context.workRoot, "runs"),
         killGraceMs: 2_000,
@@ -105,7 +111,9 @@ export function workflowJobs(context: WorkflowJobsContext) {
       context.signal?.addEventListener("abort", onAbort, { once: true });
       const result = await handle.result.finally(() => context.signal?.removeEventListener("abort", onAbort));
       context.signal?.throwIfAborted();
-      context.say(`     run ${runId} of ${fullName}/${DISPATCH_WORKFLOW_PATH} (${run.event}) on the Actions runner\n`);
+      context.say(
+        `     run ${runId} of ${fullName}/${DISPATCH_WORKFLOW_PATH} (${run.event}) on the Actions runner\n`,
+      );
       context.say(jobLines(result).join(""));
       if (result.conclusion !== "success") {
         throw new ExternalError(`the ${run.event} run of ${fullName} ended ${result.conclusion}`, {
@@ -114,17 +122,23 @@ export function workflowJobs(context: WorkflowJobsContext) {
       }
       const jobs = flatten(result.jobs);
       const correlationId = jobs.find((job) => job.id === "plan")?.outputs.correlation_id;
-      const telemetryRepo = jobs.find((job) => job.id === "preflight" && job.jobs.length > 0)?.outputs.telemetry_repo;
+      const telemetryRepo = jobs.find((job) => job.id === "preflight" && job.jobs.length > 0)?.outputs
+        .telemetry_repo;
       if (correlationId === undefined || telemetryRepo === undefined || telemetryRepo === "")
-        throw new ExternalError(`the ${run.event} run of ${fullName} named no correlation id or telemetry repository`, {
-          hint: `the jobs' outputs: ${JSON.stringify(jobs.map((job) => [job.key, job.outputs]))}`,
-        });
+        throw new ExternalError(
+          `the ${run.event} run of ${fullName} named no correlation id or telemetry repository`,
+          {
+            hint: `the jobs' outputs: ${JSON.stringify(jobs.map((job) => [job.key, job.outputs]))}`,
+          },
+        );
       const outcomes = await readOutcomes(context.admin, telemetryRepo, fullName, correlationId);
       const directory = recordDirectory(outcomes);
       context.say(
         `${outcomeTable(outcomes, directory === undefined ? {} : { recordsUnder: directory })
           .map((line) => `     ${line}`.trimEnd())
-          .join("\n")}\n${directory === undefined ? "" : `     records in ${directory}/ of ${telemetryRepo}\n`}`,
+          .join(
+            "\n",
+          )}\n${directory === undefined ? "" : `     records in ${directory}/ of ${telemetryRepo}\n`}`,
       );
       return { outcomes, telemetryRepo };
     },
@@ -145,10 +159,13 @@ export function jobLines(result: RunResult): string[] {
   const skipped = leaves.filter((job) => job.result === "skipped");
   const width = Math.max(0, ...ran.map((job) => job.name.length));
   const lines = ran.map(
-    (job) => `     job ${job.name.padEnd(width)}  ${job.result.padEnd(7)}  ${(job.durationMs / 1000).toFixed(1).padStart(5)} s\n`,
+    (job) =>
+      `     job ${job.name.padEnd(width)}  ${job.result.padEnd(7)}  ${(job.durationMs / 1000).toFixed(1).padStart(5)} s\n`,
   );
   if (skipped.length > 0)
-    lines.push(`     skipped by their if: ${skipped.map((job) => job.name.replace(/^.* \/ /, "")).join(", ")}\n`);
+    lines.push(
+      `     skipped by their if: ${skipped.map((job) => job.name.replace(/^.* \/ /, "")).join(", ")}\n`,
+    );
   lines.push(`     run ${result.conclusion} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
   return lines;
 }
@@ -172,11 +189,15 @@ async function readOutcomes(
   const prefix = `telemetry/v1/repos/${target.replace("/", "-")}/`;
   const paths = data.tree
     .map((entry) => entry.path ?? "")
-    .filter((path) => path.startsWith(prefix) && path.includes(`/${correlationId}/`) && path.endsWith(".json"));
+    .filter(
+      (path) => path.startsWith(prefix) && path.includes(`/${correlationId}/`) && path.endsWith(".json"),
+    );
   const outcomes: EngineOutcome[] = [];
   for (const path of paths) {
     const { data: file } = await admin.rest.repos.getContent({ owner, repo, path });
-    const record = JSON.parse(Buffer.from((file as { content: string }).content, "base64").toString("utf8")) as {
+    const record = JSON.parse(
+      Buffer.from((file as { content: string }).content, "base64").toString("utf8"),
+    ) as {
       ok: boolean;
       engine_name: EngineName;
       details?: { summary?: string };
@@ -192,7 +213,15 @@ async function readOutcomes(
   return outcomes.sort((a, b) => order(a.engine) - order(b.engine));
 }
 
-const ORDER: readonly string[] = ["preflight", "validate", "materialize", "enforce", "reconcile", "self-test", "dashboard"];
+const ORDER: readonly string[] = [
+  "preflight",
+  "validate",
+  "materialize",
+  "enforce",
+  "reconcile",
+  "self-test",
+  "dashboard",
+];
 function order(engine: string): number {
   const index = ORDER.indexOf(engine);
   return index === -1 ? ORDER.length : index;

@@ -12,7 +12,10 @@ import { BROKER_AUDIENCE, BROKER_TOKEN_PATH } from "../github/broker-token-provi
 import { idTokenClaims } from "../actions-runner/id-token-claims.js";
 import { APP_REPOSITORY, DISPATCH_WORKFLOW_PATH } from "../runtime/app-repository.js";
 import { recordWarnings } from "./record-warnings.js";
-import { engineJobs, type CliRunner, type DispatchedRun } from "./run-engine-jobs.js";
+import { engineJobs, type CliRunner, type DispatchedEvent, type DispatchedRun } from "./run-engine-jobs.js";
+import { publishDemoRelease } from "./publish-demo-release.js";
+import { workflowJobs } from "./run-workflow-jobs.js";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 import { ensureRelease, startDemoBroker, type DemoBroker } from "./start-demo-broker.js";
 import {
   APP_SLUG,
@@ -41,6 +44,14 @@ export interface DemoOptions {
   /** Writes the account of each step. */
   say(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Run every dispatched event through the workflow files on the Actions runner (the host's installed
+   * dispatcher, the App repository's dispatch.yml and engine workflows at a release published from
+   * this checkout) instead of running its jobs as CLI commands one by one.
+   */
+  actions?: boolean;
+  /** Dispatch the events of these hosts only (`owner/repo`); every host is still registered and installed. */
+  hosts?: readonly string[];
   /** Aborted when the demo is interrupted: it stops between steps and inside requests, then cleans up. */
   signal?: AbortSignal;
 }
@@ -94,7 +105,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   try {
     const admin = createGitHub({ baseUrl: github.url, auth: github.adminToken, signal: options.signal });
     const app = await appCredentials(github, stateDir);
-    const release = { tag: options.engineRef, sha: await ensureRelease(admin, options.engineRef) };
+    const release = {
+      tag: options.engineRef,
+      sha: options.actions
+        ? await publishDemoRelease({
+            github,
+            admin,
+            packageRoot: PACKAGE_ROOT,
+            tag: options.engineRef,
+            workDir: join(stateDir, "release"),
+            env: options.env,
+          })
+        : await ensureRelease(admin, options.engineRef),
+    };
     broker = await startDemoBroker({
       github,
       app,
@@ -107,6 +130,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
         `   broker    ${broker.url}  (token broker: holds the App key; log ${broker.logFile})\n` +
         `   release   ${APP_REPOSITORY}@${release.tag} = ${release.sha.slice(0, 12)}\n   state     ${stateDir}\n`,
     );
+    if (options.actions)
+      say(
+        `   actions   every event runs the host's ${DISPATCH_WORKFLOW_PATH} on the Actions runner:\n` +
+          `             dispatch.yml@${release.tag} → engine-*.yml, each job checking out the release (published from\n` +
+          `             this checkout with \`release prepare\` and \`release publish\`) and running its bundle\n`,
+      );
     if (resuming) {
       say("   This state directory already holds the demo world: set-up is skipped, runs are added.\n");
     } else {
@@ -120,7 +149,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     const env = demoEnv(options.env, github, app);
     const cli = cliRunner(env, say, options.signal);
     const work = join(stateDir, "operator");
-    const jobs = engineJobs({ cli, github, admin, brokerUrl: broker.url, release, say });
+    const jobs = options.actions
+      ? workflowJobs({
+          github,
+          admin,
+          brokerUrl: broker.url,
+          infraRepo: INFRA_REPO,
+          workRoot: join(stateDir, "actions"),
+          env: options.env,
+          say,
+          signal: options.signal,
+        })
+      : engineJobs({ cli, github, admin, brokerUrl: broker.url, release, say });
 
     if (!resuming) {
       await bootstrapInfra(github, cli, work, say);
@@ -129,9 +169,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     }
     const payloads = join(stateDir, "payloads");
     await mkdir(payloads, { recursive: true });
-    await dispatchModes(jobs, payloads, say, admin);
+    const dispatched = DEMO_HOSTS.filter(
+      (host) => options.hosts === undefined || options.hosts.includes(`${host.owner}/${host.repo}`),
+    );
+    await dispatchModes(jobs, dispatched, payloads, say, admin);
     await showRefusal(github, broker, release, say, admin);
-    await buildDashboards(cli, say);
+    await buildDashboards(cli, dispatched, say);
 
     if (options.serveDashboards !== false) {
       dashboards = await serveDemoDashboards({
@@ -354,7 +397,8 @@ async function installHosts(cli: CliRunner, engineRef: string, say: (text: strin
 }
 
 async function dispatchModes(
-  jobs: ReturnType<typeof engineJobs>,
+  jobs: { dispatch(run: DispatchedEvent): Promise<DispatchedRun> },
+  hosts: readonly DemoHost[],
   payloads: string,
   say: (text: string) => void,
   admin: GitHub,
@@ -381,13 +425,13 @@ async function dispatchModes(
     dispatch(host, "workflow_dispatch", dispatchPayload(host, mode), ["--mode", mode]);
 
   step(say, 5, "materialize: create the labels and milestones each config declares");
-  for (const host of DEMO_HOSTS) await manual(host, "materialize");
+  for (const host of hosts) await manual(host, "materialize");
 
   step(say, 6, "validate: check each config and the repository against it (changes nothing)");
-  for (const host of DEMO_HOSTS) await manual(host, "validate");
+  for (const host of hosts) await manual(host, "validate");
 
   step(say, 7, "enforce: issue events arrive; each issue's labels and milestone are made consistent");
-  for (const host of DEMO_HOSTS) {
+  for (const host of hosts) {
     for (const number of host.conflicted) {
       const before = await readIssue(admin, host, number);
       const ran = await dispatch(host, "issues", issuePayload(host, number, before.labels.at(-1) ?? ""));
@@ -403,7 +447,7 @@ async function dispatchModes(
   }
 
   step(say, 8, "self-test: validate plus a dry-run materialize, then the repository's dashboard");
-  for (const host of DEMO_HOSTS) await manual(host, "self-test");
+  for (const host of hosts) await manual(host, "self-test");
 }
 
 /** What the run's enforce record warns about (rules in warn or fail mode, unmapped phases, ...). */
@@ -519,10 +563,10 @@ function issuePayload(host: DemoHost, number: number, label: string) {
   };
 }
 
-async function buildDashboards(cli: CliRunner, say: (text: string) => void) {
+async function buildDashboards(cli: CliRunner, hosts: readonly DemoHost[], say: (text: string) => void) {
   step(say, 10, "Dashboards: each org's telemetry becomes its dashboards, published in its telemetry repo");
   const orgs = new Map<string, string[]>();
-  for (const host of DEMO_HOSTS)
+  for (const host of hosts)
     orgs.set(host.owner, [...(orgs.get(host.owner) ?? []), `${host.owner}/${host.repo}`]);
   for (const [owner, repos] of orgs) {
     await cli([

@@ -49,3 +49,15 @@ describe("demo flags", () => {
     );
   });
 });
+
+describe("demo --host", () => {
+  it("refuses a repository that is not one of the demo's hosts, with exit 2, before the run starts", async () => {
+    const result = await cli(["demo", "--host", "acme/nope"]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        'error: --host "acme/nope" is not a host of the demo\nhint: use one of acme/widgets, acme/widgets-sandbox, globex/portal\n',
+    });
+  });
+});

@@ -24,6 +24,16 @@ Options:
   --port N              port of the local GitHub (default: a free one)
   --dashboard-port N    port of the dashboard page (default: a free one)
   --broker-port N       port of the token broker (default: a free one)
+  --actions             run every event through the workflow files on the Actions runner
+                        (src/actions-runner) instead of one CLI command per job: the host's
+                        installed dispatcher calls dispatch.yml at the channel, and each plan,
+                        preflight and engine job checks out the release (published from this
+                        checkout with release prepare/publish) and runs its bundle. Prints each
+                        job with its conclusion and duration. Needs a clone of the project;
+                        takes a few minutes instead of about 15 s.
+  --host OWNER/REPO     dispatch only this host's events (repeatable; acme/widgets,
+                        acme/widgets-sandbox or globex/portal); every host is still registered
+                        and installed, and dashboards are built for the hosts dispatched
   --exit                stop after printing instead of serving until Ctrl-C
 
 While the demo serves, other task-assistant commands in another terminal use its local GitHub

@@ -19,6 +19,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       "dashboard-port": { type: "string" },
       "broker-port": { type: "string" },
       exit: { type: "boolean" },
+      actions: { type: "boolean" },
+      host: { type: "string", multiple: true },
     },
     COMMAND,
   );
@@ -28,6 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // A port that is taken is refused now, not after the whole run (with --exit nothing is served).
   if (port !== undefined) await assertPortFree(port, "--port");
   if (dashboardPort !== undefined && !values.exit) await assertPortFree(dashboardPort, "--dashboard-port");
+  const hosts = await hostFlags(values.host);
   const { runDemo } = await import("../../demo/run-demo.js");
   const session = await runDemo({
     ...(values["state-dir"] === undefined ? {} : { stateDir: values["state-dir"] }),
@@ -35,6 +38,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(dashboardPort === undefined ? {} : { dashboardPort }),
     ...(brokerPort === undefined ? {} : { brokerPort }),
     serveDashboards: !values.exit,
+    actions: values.actions === true,
+    ...(hosts === undefined ? {} : { hosts }),
     engineRef: `v${await packageVersion()}`,
     say: (text) => io.stdout(text),
     env: io.env,
@@ -102,6 +107,20 @@ async function assertPortFree(port: number, flag: string): Promise<void> {
       : `${flag} ${port} cannot be used on 127.0.0.1 (${failure.code ?? "unknown error"})`,
     { hint: `choose another port, or leave ${flag} out to use a free one` },
   );
+}
+
+/** `--host OWNER/REPO` (repeatable): hosts of the demo's world only, refused (exit 2) otherwise. */
+async function hostFlags(values: string[] | undefined): Promise<string[] | undefined> {
+  if (values === undefined || values.length === 0) return undefined;
+  const { DEMO_HOSTS } = await import("../../demo/demo-world.js");
+  const known = DEMO_HOSTS.map((host) => `${host.owner}/${host.repo}`);
+  for (const value of values) {
+    if (!known.includes(value))
+      throw new UsageError(`--host ${JSON.stringify(value)} is not a host of the demo`, {
+        hint: `use one of ${known.join(", ")}`,
+      });
+  }
+  return values;
 }
 
 function portFlag(value: string | undefined, flag: string): number | undefined {

@@ -165,7 +165,9 @@ describe("task-assistant install", () => {
     const { minute, hour } = scheduleSlot("acme/custom");
     expect(dispatcher.on.schedule[0]).toEqual({ cron: `${minute} ${hour} * * *` });
     expect(dispatcher.on.push.branches).toEqual(["main"]);
-    expect(dispatcher.jobs["task-assistant"].if).toContain("github.event.sender.login != 'acme-assistant[bot]'");
+    expect(dispatcher.jobs["task-assistant"].if).toContain(
+      "github.event.sender.login != 'acme-assistant[bot]'",
+    );
   });
 
   it("refuses a channel or release the app repository does not have, before writing anything", async () => {

@@ -5,6 +5,7 @@ import { localGitHubIdToken } from "../actions-runner/local-github-id-token.js";
 import type { JobResult, RunResult } from "../actions-runner/run-types.js";
 import { startWorkflowRun } from "../actions-runner/run-workflow.js";
 import { outcomeTable, recordDirectory } from "../cli/runtime/format-run-report.js";
+import { compareEngines } from "../dashboard/compare-engines.js";
 import type { LocalGitHub } from "../emulator/start-local-github.js";
 import { ExternalError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
@@ -210,19 +211,5 @@ async function readOutcomes(
       record: "created",
     });
   }
-  return outcomes.sort((a, b) => order(a.engine) - order(b.engine));
-}
-
-const ORDER: readonly string[] = [
-  "preflight",
-  "validate",
-  "materialize",
-  "enforce",
-  "reconcile",
-  "self-test",
-  "dashboard",
-];
-function order(engine: string): number {
-  const index = ORDER.indexOf(engine);
-  return index === -1 ? ORDER.length : index;
+  return outcomes.sort((a, b) => compareEngines(a.engine, b.engine));
 }

@@ -1,12 +1,12 @@
 import type { Clock } from "../util/clock.js";
-import { checkJob, checkRepositoryIdentity, type EngineJob, type JobPolicy } from "./check-job.js";
+import { checkJob, type EngineJob, type JobPolicy } from "./check-job.js";
 import { decideGrant, parseGrantRequest } from "./decide-grant.js";
 import type { GitHubApp } from "./github-app.js";
 import type { IssuerKeys } from "./issuer-keys.js";
 import type { OperatorReads } from "./operator-reads.js";
 import { readJobClaims, type JobClaims } from "./read-job-claims.js";
 import { refuse, RefusalError, type Refusal } from "./refusal.js";
-import type { ReplayGuard } from "./replay-guard.js";
+import type { ReplayStore } from "./replay-guard.js";
 import { verifyJobToken } from "./verify-job-token.js";
 
 export interface BrokerSettings extends JobPolicy {
@@ -23,7 +23,7 @@ export interface BrokerParts {
   readonly keys: Pick<IssuerKeys, "keyFor">;
   readonly app: GitHubApp;
   readonly reads: OperatorReads;
-  readonly replay: ReplayGuard;
+  readonly replay: ReplayStore;
   readonly clock: Clock;
 }
 
@@ -60,7 +60,9 @@ async function authenticate(
   if ("ok" in payload && payload.ok === false) return payload as Refusal;
   const claims = readJobClaims(payload as Record<string, unknown>);
   if ("ok" in claims) return claims;
-  if (parts.replay.replayed(claims.jti, claims.exp, Math.floor(now.getTime() / 1000)))
+  let replayed = parts.replay.replayed(claims.jti, claims.exp, Math.floor(now.getTime() / 1000));
+  if (isPending(replayed)) replayed = await replayed;
+  if (replayed)
     return refuse(
       "token_replayed",
       `the OIDC token ${claims.jti} was already exchanged; request a fresh one`,
@@ -101,11 +103,9 @@ export async function exchangeToken(
       parts.settings.infraRepository,
     );
     if ("ok" in grant) return refused("installation-token", grant, auth);
-    let current = parts.app.identity(auth.job.owner, auth.job.name);
-    if (isPending(current)) current = await current;
-    const identity = checkRepositoryIdentity(auth.claims, current);
-    if (identity !== undefined) return refused("installation-token", identity, auth);
-    let minted = parts.app.token(grant, auth.job.name);
+    // The calling repository's current ids are checked here too, before any token for the grant
+    // is handed out (GitHub itself refuses an id its installation cannot reach).
+    let minted = parts.app.token(grant, auth.job.name, auth.claims);
     if (isPending(minted)) minted = await minted;
     const repositories = minted.repositories.map((repo) => repo.name);
     return {

@@ -33,7 +33,7 @@ const SHA = /^[0-9a-f]{40}$/;
 /**
  * Whether verified claims describe a job of one of this project's engine workflows, at the exact
  * commit of a release, with a consistent identity (pure). The current ids of the repository are
- * checked against GitHub later (`checkRepositoryIdentity`).
+ * checked against GitHub's answers later (`checkRepositoryIdentity`, in `GitHubApp.token`).
  *
  * @example checkJob(claims, { appRepository: "o/app", allowedEvents: ["issues"], allowSelfHosted: false }, releases)
  */

@@ -1,7 +1,9 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import type { Clock } from "../util/clock.js";
+import { checkRepositoryIdentity } from "./check-job.js";
 import type { Grant } from "./decide-grant.js";
+import type { JobClaims } from "./read-job-claims.js";
 import { refuse, RefusalError } from "./refusal.js";
 
 export interface GitHubAppOptions {
@@ -30,15 +32,12 @@ export interface MintedToken {
 /** Installation tokens are reused until this long before they expire. */
 export const TOKEN_REUSE_MARGIN_MS = 10 * 60_000;
 const INSTALLATION_TTL_MS = 10 * 60_000;
-/** How long a repository's ids, as read from GitHub, count as its current ids. */
+/** How long a repository's id, as GitHub last named it in a token, counts as its current id. */
 export const IDENTITY_TTL_MS = 5 * 60_000;
 const LEVEL: Readonly<Record<string, number>> = { read: 1, write: 2, admin: 3 };
 
-/** A repository's ids on GitHub now; `repositoryId` is undefined when the installation cannot reach it. */
-export interface RepositoryIdentity {
-  readonly ownerId: number;
-  readonly repositoryId: number | undefined;
-}
+/** The calling job's repository as its verified token names it. */
+export type Caller = Pick<JobClaims, "repository" | "repository_id" | "repository_owner_id">;
 
 /** A cached answer: the promise for whoever asks while it is pending, the value once it is settled. */
 interface Entry<T> {
@@ -53,17 +52,23 @@ function valueOf<T>(entry: Entry<T>): T | Promise<T> {
 }
 
 /**
- * The App's side of the broker: App JWTs, installation lookups (cached per owner), repository
- * identities (cached per repository) and installation tokens cached per (installation,
- * repositories, permissions) until 10 minutes before they expire. Concurrent asks for the same thing
- * share one request; cached answers come back without an await.
+ * The App's side of the broker: App JWTs, installation lookups (cached per owner) and installation
+ * tokens cached per (installation, repositories, permissions) until 10 minutes before they expire.
+ * The calling job's own repository is asked for by the id in its token (`repository_ids`), never by
+ * name: GitHub refuses (422) an id its installation cannot reach, so a deleted or recreated
+ * repository gets nothing, and the token GitHub mints is bound to that id. The name GitHub answers
+ * for the id must be the token's name, and counts as current for `IDENTITY_TTL_MS`; after that the
+ * next exchange mints afresh. Concurrent asks for the same thing share one request; cached answers
+ * come back without an await.
  */
 export class GitHubApp {
   private readonly fetchImpl: typeof globalThis.fetch;
   private readonly key: KeyObject;
   private jwt: { value: string; until: number } | undefined;
   private readonly installations = new Map<string, Entry<Installation>>();
-  private readonly identities = new Map<string, Entry<RepositoryIdentity>>();
+  /** `owner/name` → the id GitHub last answered for it, and until when that counts as current. */
+  private readonly identities = new Map<string, { id: number; until: number }>();
+  private readonly probes = new Map<string, Promise<undefined>>();
   private readonly tokens = new Map<string, Entry<MintedToken>>();
   private count = 0;
 
@@ -92,42 +97,88 @@ export class GitHubApp {
   }
 
   /**
-   * The current ids of `owner/repo`: the owner's from the installation, the repository's from a
-   * metadata-only token for it alone (never handed out). No token a job asked for is involved, so the
-   * ids are checked before any such token exists.
+   * An installation token for exactly `grant` (cached; see the class comment). With a `caller` (the
+   * job's verified claims), its owner id must be the installation's account and its repository id
+   * the current id of its name (`repository_identity`); the caller's repository, when the grant
+   * names it, is minted by that id. Refuses (`app_lacks_permission`) before any request for the
+   * token when the installation lacks a permission. A refused exchange leaves no usable token.
    */
-  identity(owner: string, repo: string): RepositoryIdentity | Promise<RepositoryIdentity> {
-    const key = `${owner}/${repo}`.toLowerCase();
-    const now = this.now();
-    const cached = this.identities.get(key);
-    if (cached !== undefined && cached.until > now) return valueOf(cached);
-    return this.remember(this.identities, key, this.readIdentity(owner, repo), now + IDENTITY_TTL_MS);
-  }
-
-  /**
-   * An installation token for exactly `grant` (cached; see the class comment). Refuses
-   * (`app_lacks_permission`) before any request for it when the installation lacks a permission.
-   */
-  token(grant: Grant, repoForLookup: string): MintedToken | Promise<MintedToken> {
+  token(grant: Grant, repoForLookup: string, caller?: Caller): MintedToken | Promise<MintedToken> {
     const installation = this.installation(grant.owner, repoForLookup);
-    if (installation instanceof Promise) return installation.then((found) => this.tokenFor(found, grant));
-    return this.tokenFor(installation, grant);
+    if (installation instanceof Promise)
+      return installation.then((found) => this.tokenFor(found, grant, caller));
+    return this.tokenFor(installation, grant, caller);
   }
 
-  private tokenFor(installation: Installation, grant: Grant): MintedToken | Promise<MintedToken> {
+  private tokenFor(
+    installation: Installation,
+    grant: Grant,
+    caller: Caller | undefined,
+  ): MintedToken | Promise<MintedToken> {
+    let bound: { name: string; id: number } | undefined;
+    let fresh = true;
+    if (caller !== undefined) {
+      const name = caller.repository.toLowerCase();
+      const known = this.identities.get(name);
+      fresh = known !== undefined && known.until > this.now();
+      // Without a fresh answer from GitHub the id is checked by GitHub itself, at the mint.
+      const refusal = checkRepositoryIdentity(caller, {
+        ownerId: installation.accountId,
+        repositoryId: fresh ? known!.id : Number(caller.repository_id),
+      });
+      if (refusal !== undefined) throw new RefusalError(refusal);
+      const repo = name.slice(name.indexOf("/") + 1);
+      if (grant.repositories.includes(repo)) bound = { name: repo, id: Number(caller.repository_id) };
+      else if (!fresh)
+        // The grant is for other repositories (the org's telemetry): the caller's id is still checked.
+        return this.probe(installation, grant.owner, caller).then(() =>
+          this.tokenFor(installation, grant, caller),
+        );
+    }
     lacking(installation, grant);
-    let key = `${installation.id}|${grant.repositories.join(",")}|`;
+    let key = `${installation.id}|`;
+    for (const name of grant.repositories) key += name === bound?.name ? `#${bound.id},` : `${name},`;
+    key += "|";
     for (const name of Object.keys(grant.permissions).sort()) key += `${name}:${grant.permissions[name]},`;
     const now = this.now();
     const cached = this.tokens.get(key);
-    if (cached !== undefined && cached.until > now) return valueOf(cached);
-    const value = this.remember(this.tokens, key, this.mint(installation, grant), Number.POSITIVE_INFINITY);
+    // A token minted by id is reused while GitHub's name for the id is fresh (or being minted).
+    if (cached !== undefined && cached.until > now && (fresh || cached.settled === undefined))
+      return valueOf(cached);
+    const value = this.remember(
+      this.tokens,
+      key,
+      this.mint(installation, grant, bound),
+      Number.POSITIVE_INFINITY,
+    );
     const entry = this.tokens.get(key)!;
     value.then(
       (minted) => (entry.until = minted.expiresAt - TOKEN_REUSE_MARGIN_MS),
       () => undefined,
     );
     return value;
+  }
+
+  /**
+   * Checks the caller's id against its name with a metadata-only token for that id alone (never
+   * handed out), for a grant that does not include the caller's repository. Concurrent checks of one
+   * id share one request.
+   */
+  private probe(installation: Installation, owner: string, caller: Caller): Promise<undefined> {
+    const key = `${installation.id}|${caller.repository_id}|${caller.repository.toLowerCase()}`;
+    let pending = this.probes.get(key);
+    if (pending === undefined) {
+      const name = caller.repository.slice(caller.repository.indexOf("/") + 1).toLowerCase();
+      pending = this.mint(
+        installation,
+        { owner, repositories: [name], permissions: { metadata: "read" } },
+        { name, id: Number(caller.repository_id) },
+      ).then(() => undefined);
+      const settled = pending.finally(() => this.probes.delete(key));
+      settled.catch(() => undefined);
+      this.probes.set(key, pending);
+    }
+    return pending;
   }
 
   /** Stores a pending answer; it is forgotten if it fails, kept with its value once it settles. */
@@ -148,25 +199,6 @@ export class GitHubApp {
       },
     );
     return value;
-  }
-
-  private async readIdentity(owner: string, repo: string): Promise<RepositoryIdentity> {
-    const installation = await this.installation(owner, repo);
-    const name = repo.toLowerCase();
-    try {
-      const probe = await this.mint(installation, {
-        owner,
-        repositories: [name],
-        permissions: { metadata: "read" },
-      });
-      const found = probe.repositories.find((repository) => repository.name.toLowerCase() === name);
-      return { ownerId: installation.accountId, repositoryId: found?.id };
-    } catch (error) {
-      // 422: GitHub will not give even metadata on it: the installation cannot reach it.
-      if (error instanceof RefusalError && error.refusal.code === "app_lacks_permission")
-        return { ownerId: installation.accountId, repositoryId: undefined };
-      throw error;
-    }
   }
 
   /** A GET with an installation token (the broker's own reads: registry, releases). */
@@ -197,7 +229,18 @@ export class GitHubApp {
     return { id: body.id, accountId: body.account.id, permissions: body.permissions };
   }
 
-  private async mint(installation: Installation, grant: Grant): Promise<MintedToken> {
+  /**
+   * Mints a token for `grant`; `bound`, one of its repositories, by id. GitHub answers which
+   * repositories the token reaches: the bound one must still bear its name (a renamed repository's id
+   * now names another), or the token is revoked at once and the exchange refused. Every repository
+   * GitHub names is remembered with its id as current for `IDENTITY_TTL_MS`.
+   */
+  private async mint(
+    installation: Installation,
+    grant: Grant,
+    bound?: { readonly name: string; readonly id: number },
+  ): Promise<MintedToken> {
+    const names = grant.repositories.filter((name) => name !== bound?.name);
     const response = await this.send(`/app/installations/${installation.id}/access_tokens`, {
       method: "POST",
       headers: {
@@ -205,7 +248,11 @@ export class GitHubApp {
         accept: "application/vnd.github+json",
         "content-type": "application/json",
       },
-      body: JSON.stringify({ repositories: grant.repositories, permissions: grant.permissions }),
+      body: JSON.stringify({
+        ...(names.length > 0 ? { repositories: names } : {}),
+        ...(bound === undefined ? {} : { repository_ids: [bound.id] }),
+        permissions: grant.permissions,
+      }),
     });
     if (response.status === 404 || response.status === 401) {
       this.installations.delete(grant.owner.toLowerCase());
@@ -220,16 +267,7 @@ export class GitHubApp {
           `GitHub refused the App's installation on ${grant.owner} (suspended?)`,
         ),
       );
-    if (response.status === 422) {
-      this.installations.delete(grant.owner.toLowerCase());
-      const wanted = Object.entries(grant.permissions).map(([name, level]) => `${name}: ${level}`);
-      throw new RefusalError(
-        refuse(
-          "app_lacks_permission",
-          `GitHub will not grant ${wanted.join(", ")} on ${grant.owner}/{${grant.repositories.join(",")}}: the App lacks a permission or a repository`,
-        ),
-      );
-    }
+    if (response.status === 422) throw this.unprocessable(grant, bound, await response.text());
     if (!response.ok) throw unavailable(`an installation token for ${grant.owner}`, response.status);
     const body = (await response.json()) as {
       token: string;
@@ -237,12 +275,70 @@ export class GitHubApp {
       permissions: Record<string, string>;
       repositories?: Array<{ name: string; id: number }>;
     };
+    const repositories = (body.repositories ?? []).map(({ name, id }) => ({ name, id }));
+    if (bound !== undefined) {
+      const named = repositories.find(({ id }) => id === bound.id)?.name;
+      if (named?.toLowerCase() !== bound.name) {
+        await this.revoke(body.token);
+        throw new RefusalError(
+          refuse(
+            "repository_identity",
+            `repository id ${bound.id} is now ${grant.owner}/${named ?? "(none)"}, not ${grant.owner}/${bound.name}`,
+          ),
+        );
+      }
+    }
+    const until = this.now() + IDENTITY_TTL_MS;
+    for (const { name, id } of repositories)
+      this.identities.set(`${grant.owner}/${name}`.toLowerCase(), { id, until });
     return {
       token: body.token,
       expiresAt: Date.parse(body.expires_at),
       permissions: body.permissions,
-      repositories: (body.repositories ?? []).map(({ name, id }) => ({ name, id })),
+      repositories,
     };
+  }
+
+  /**
+   * GitHub's 422: a repository (or the bound id) the installation cannot reach, or a permission it
+   * lacks. An id GitHub does not know in the installation is not the caller's current id.
+   */
+  private unprocessable(
+    grant: Grant,
+    bound: { readonly name: string; readonly id: number } | undefined,
+    text: string,
+  ): RefusalError {
+    const others = grant.repositories.filter((name) => name !== bound?.name);
+    if (bound !== undefined && /repositor/i.test(text)) {
+      const known = this.identities.get(`${grant.owner}/${bound.name}`.toLowerCase());
+      if (others.length === 0 || known === undefined || known.id !== bound.id)
+        return new RefusalError(
+          refuse(
+            "repository_identity",
+            `GitHub's installation on ${grant.owner} reaches no repository with id ${bound.id} (${grant.owner}/${bound.name} deleted or recreated?)${others.length > 0 ? `, or not ${others.map((name) => `${grant.owner}/${name}`).join(", ")}` : ""}`,
+          ),
+        );
+    }
+    this.installations.delete(grant.owner.toLowerCase());
+    const wanted = Object.entries(grant.permissions).map(([name, level]) => `${name}: ${level}`);
+    return new RefusalError(
+      refuse(
+        "app_lacks_permission",
+        `GitHub will not grant ${wanted.join(", ")} on ${grant.owner}/{${grant.repositories.join(",")}}: the App lacks a permission or a repository`,
+      ),
+    );
+  }
+
+  /** Revokes an installation token this broker will not hand out (best effort: it is never logged). */
+  private async revoke(token: string): Promise<void> {
+    try {
+      await this.send("/installation/token", {
+        method: "DELETE",
+        headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" },
+      });
+    } catch {
+      // Unreachable GitHub: the token was never handed out and expires within the hour.
+    }
   }
 
   private async appJwt(): Promise<string> {

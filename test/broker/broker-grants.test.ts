@@ -164,7 +164,7 @@ describe("what the token broker grants, and what GitHub then lets the token do",
     expect(answer).toMatchObject({ status: 403, body: { code: "installation_suspended" } });
   });
 
-  it("answers 1,000 exchanges for one engine and repository with 3 GitHub requests (installation, identity, token)", async () => {
+  it("answers 1,000 exchanges for one engine and repository with 2 GitHub requests (installation, token by the repository id)", async () => {
     // The broker's own reads (registry, releases) are warm from the tests above; globex is not.
     const warm = await world.exchange(await world.mint(world.claims()), ENFORCE_REQUEST);
     expect(warm.status).toBe(201);
@@ -192,9 +192,9 @@ describe("what the token broker grants, and what GitHub then lets the token do",
       }
     }
     const requests = await restRequests(world);
-    // The installation lookup, the repository's current ids (a metadata-only token, read before any
-    // token for the grant exists) and one token for the grant: the rest come from the caches.
-    expect(requests).toBe(3);
+    // The installation lookup and one token for the grant, asked for by the repository id in the job's
+    // token (GitHub refuses an id its installation cannot reach): the rest come from the caches.
+    expect(requests).toBe(2);
     expect(world.broker.counters().github - before).toBe(requests);
     expect(granted.size).toBe(1);
   });

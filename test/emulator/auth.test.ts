@@ -195,6 +195,52 @@ describe("authorization on the local GitHub", () => {
     ).rejects.toMatchObject({ status: 422 });
   });
 
+  it("narrows a token by repository id: an id the installation cannot reach is 422, and the token reaches that repository alone", async () => {
+    const jwt = createGitHub({
+      baseUrl: github.url,
+      authStrategy: createAppAuth,
+      auth: { appId: app.id, privateKey: app.private_key },
+      retries: 0,
+    });
+    const admin = github.client("ghp_owner_00001");
+    const one = (await admin.rest.repos.get({ owner: "acme", repo: "private-one" })).data;
+    const two = (await admin.rest.repos.get({ owner: "acme", repo: "private-two" })).data;
+    for (const id of [two.id, 987654321])
+      await expect(
+        jwt.rest.apps.createInstallationAccessToken({
+          installation_id: installationId,
+          repository_ids: [id],
+        }),
+      ).rejects.toMatchObject({
+        status: 422,
+        response: {
+          data: {
+            message:
+              "There is at least one repository that does not exist or is not accessible to the parent installation.",
+          },
+        },
+      });
+    const byId = await jwt.rest.apps.createInstallationAccessToken({
+      installation_id: installationId,
+      repository_ids: [one.id],
+      permissions: { issues: "write" },
+    });
+    expect(byId.data.repositories?.map(({ id, name }) => [id, name])).toEqual([[one.id, "private-one"]]);
+    const bound = github.client(byId.data.token);
+    await bound.rest.issues.create({ owner: "acme", repo: "private-one", title: "by id" });
+    await expect(
+      bound.rest.issues.create({ owner: "acme", repo: "public", title: "not in the token" }),
+    ).rejects.toMatchObject({ status: 403 });
+    // Ids and names together reach both (the broker asks for a job's repository by id, its org's
+    // telemetry repository by name).
+    const again = await jwt.rest.apps.createInstallationAccessToken({
+      installation_id: installationId,
+      repository_ids: [one.id],
+      repositories: ["public"],
+    });
+    expect(again.data.repositories?.map(({ name }) => name).sort()).toEqual(["private-one", "public"]);
+  });
+
   it("refuses JWTs GitHub would refuse: expired, too long-lived, or signed with another key", async () => {
     const now = Math.floor(Date.parse("2026-05-05T10:00:00Z") / 1000);
     const call = (token: string) => github.client(token).rest.apps.getAuthenticated();

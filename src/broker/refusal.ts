@@ -46,6 +46,7 @@ export const REFUSAL_STATUS = {
   issuer_unavailable: 503,
   registry_unavailable: 503,
   releases_unavailable: 503,
+  replay_store_unavailable: 503,
   github_unavailable: 502,
 } as const;
 

@@ -1,9 +1,18 @@
 /**
- * Remembers each verified token's `jti` until the token expires (plus the skew), so a token is
- * exchanged once. Per instance: behind a load balancer, pin by token or share nothing and accept that
- * a replay to another instance within the token's minutes of life is not detected.
+ * Where the broker remembers the `jti`s it has exchanged. `replayed` answers true when the `jti` was
+ * already used and records it otherwise; a store that cannot answer throws a `RefusalError`
+ * (`replay_store_unavailable`): a token is never exchanged on a guess.
  */
-export class ReplayGuard {
+export interface ReplayStore {
+  replayed(jti: string, exp: number, nowSeconds: number): boolean | Promise<boolean>;
+}
+
+/**
+ * Remembers each verified token's `jti` until the token expires (plus the skew), so a token is
+ * exchanged once by this instance. Behind a load balancer, share a `SharedReplayStore` between the
+ * instances (`--replay-dir`), or a token could be exchanged once per instance within its lifetime.
+ */
+export class ReplayGuard implements ReplayStore {
   private readonly seen = new Map<string, number>();
   private nextPrune = 0;
 

@@ -14,6 +14,7 @@ import { createIssuerKeys } from "./issuer-keys.js";
 import { OperatorReads } from "./operator-reads.js";
 import { refuse, type RefusalCode } from "./refusal.js";
 import { ReplayGuard } from "./replay-guard.js";
+import { SharedReplayStore } from "./shared-replay-store.js";
 
 export interface BrokerOptions extends BrokerSettings {
   readonly apiUrl: string;
@@ -34,6 +35,11 @@ export interface BrokerOptions extends BrokerSettings {
   readonly releasesTtlMs?: number;
   /** After a commit or tag is not among the releases, no refetch of the tags for this long (30 s). */
   readonly releasesCooldownMs?: number;
+  /**
+   * A directory shared by every instance (see `SharedReplayStore`; `prepareReplayDir` checks it), so
+   * that a token replayed to another instance is refused too; default: this instance's memory.
+   */
+  readonly replayDir?: string;
 }
 
 export interface RunningBroker {
@@ -86,7 +92,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     keys,
     app,
     reads,
-    replay: new ReplayGuard(options.skewSeconds),
+    replay:
+      options.replayDir === undefined
+        ? new ReplayGuard(options.skewSeconds)
+        : new SharedReplayStore(options.replayDir, options.skewSeconds),
     clock,
   };
   const requestTimeout = options.requestTimeoutMs ?? 10_000;

@@ -23,6 +23,7 @@ export interface BrokerFlags {
   readonly "api-url"?: string | undefined;
   readonly "allowed-events"?: string | undefined;
   readonly "allow-self-hosted"?: boolean | undefined;
+  readonly "replay-dir"?: string | undefined;
 }
 
 /** What the broker runs with. `privateKey` is the PEM text: never print it. */
@@ -40,6 +41,8 @@ export interface BrokerSettingsResolved {
   readonly apiUrl: string;
   readonly allowedEvents: readonly string[];
   readonly allowSelfHosted: boolean;
+  /** The shared replay store's directory as given (relative to the working directory), if any. */
+  readonly replayDir: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -180,6 +183,7 @@ export async function resolveBrokerSettings(
     apiUrl,
     allowedEvents,
     allowSelfHosted,
+    replayDir: pick("replay-dir", "TA_BROKER_REPLAY_DIR"),
   };
 }
 

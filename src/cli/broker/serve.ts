@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { startBroker, type RunningBroker } from "../../broker/start-broker.js";
-import { ExternalError } from "../../errors.js";
+import { prepareReplayDir } from "../../broker/shared-replay-store.js";
+import { ExternalError, UsageError } from "../../errors.js";
 import { untilAborted } from "../../util/abortable-sleep.js";
 import { parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
@@ -25,6 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       "api-url": { type: "string" },
       "allowed-events": { type: "string" },
       "allow-self-hosted": { type: "boolean" },
+      "replay-dir": { type: "string" },
       json: { type: "boolean" },
     },
     COMMAND,
@@ -32,10 +34,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const settings = await resolveBrokerSettings(values, io.env, (path) =>
     readFile(resolve(io.cwd, path), "utf8"),
   );
+  const replayDir = settings.replayDir === undefined ? undefined : resolve(io.cwd, settings.replayDir);
+  if (replayDir !== undefined)
+    try {
+      await prepareReplayDir(replayDir);
+    } catch (error) {
+      throw new UsageError(
+        `--replay-dir (TA_BROKER_REPLAY_DIR) ${replayDir} cannot hold the shared replay store: ${(error as Error).message}`,
+        { hint: "give a directory every broker instance can create files in (it is created if missing)" },
+      );
+    }
   let broker: RunningBroker;
   try {
     broker = await startBroker({
       ...settings,
+      ...(replayDir === undefined ? {} : { replayDir }),
       skewSeconds: 60,
       maxTokenBytes: 8 * 1024,
       log: (line) => io.stdout(`${line}\n`),
@@ -61,6 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     private_key: settings.keySource,
     allowed_events: settings.allowedEvents,
     allow_self_hosted: settings.allowSelfHosted,
+    replay_store: replayDir ?? "memory",
   };
   io.stdout(
     values.json
@@ -70,6 +84,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
           `  issuer ${settings.issuer} · audience ${settings.audience}`,
           `  engines of ${settings.appRepository} · registry in ${settings.infraRepository} · GitHub ${settings.apiUrl}`,
           `  App ${settings.appId} (key from ${settings.keySource}) · events ${settings.allowedEvents.join(",")} · self-hosted runners ${settings.allowSelfHosted ? "allowed" : "refused"}`,
+          `  replayed tokens: ${replayDir === undefined ? "refused by this instance (memory)" : `refused by every instance sharing ${replayDir}`}`,
           "One JSON line per exchange follows. Stop with Ctrl-C (SIGINT) or SIGTERM.",
           "",
         ].join("\n"),

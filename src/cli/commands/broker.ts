@@ -17,9 +17,10 @@ the engine catalog allow that job. Endpoints (JSON):
 
 A refusal is { code, message }: 401 for a token that cannot be verified, 403 for a policy refusal.
 Stdout gets one JSON line per exchange (granted or refused, the code, the claims decided on); never
-a token or a key. Stateless apart from caches: run several behind a load balancer if you like.
-Limit: the jti replay guard is per instance, so behind a load balancer a token could be exchanged
-once per instance within its minutes of life; pin clients to one instance if that matters.
+a token or a key. Stateless apart from caches: run several behind a load balancer if you like. Each
+job token is exchanged once: its jti is remembered until it expires, in memory (per instance) or, with
+--replay-dir, in a directory every instance shares, so a token replayed to another instance is
+refused too.
 SIGINT or SIGTERM stops accepting, lets exchanges in flight finish, and exits 130 or 143.
 
 Each setting is a flag or an environment variable; the flag wins.
@@ -40,12 +41,18 @@ Each setting is a flag or an environment variable; the flag wins.
                                                       (default issues,push,pull_request,schedule,workflow_dispatch)
   --allow-self-hosted       TA_BROKER_ALLOW_SELF_HOSTED=true
                                                       also serve jobs on self-hosted runners (default: refused)
+  --replay-dir DIR          TA_BROKER_REPLAY_DIR      directory shared by all instances for the jti replay
+                                                      guard (created if missing): one file per jti, created
+                                                      exclusively (O_EXCL), swept after the token expires.
+                                                      Local disk for instances on one host; across hosts a
+                                                      filesystem with atomic exclusive create (NFSv4, not
+                                                      NFSv2/3). Default: each instance's memory
   --json                                              print the start line as JSON (log lines are always JSON)
 
 URLs must be https (plain http only on 127.0.0.1/localhost, for the local GitHub).
 
-Exit codes: 130 / 143 stopped by SIGINT / SIGTERM · 2 a setting is missing or malformed (named in
-the message) · 3 cannot listen on the port.
+Exit codes: 130 / 143 stopped by SIGINT / SIGTERM · 2 a setting is missing or malformed, or
+--replay-dir cannot be written (named in the message) · 3 cannot listen on the port.
 
 Example:
   TA_APP_ID=12345 TA_APP_PRIVATE_KEY_FILE=/run/secrets/app.pem \\

@@ -45,6 +45,7 @@ describe("broker serve settings", () => {
       apiUrl: "https://api.github.com",
       allowedEvents: DEFAULT_ALLOWED_EVENTS,
       allowSelfHosted: false,
+      replayDir: undefined,
     });
   });
 
@@ -61,6 +62,7 @@ describe("broker serve settings", () => {
       GITHUB_API_URL: "http://127.0.0.1:4010",
       TA_BROKER_ALLOWED_EVENTS: "schedule, issues",
       TA_BROKER_ALLOW_SELF_HOSTED: "true",
+      TA_BROKER_REPLAY_DIR: "/var/lib/broker/replay",
     };
     expect(await settings({}, env)).toMatchObject({
       port: 9000,
@@ -72,13 +74,26 @@ describe("broker serve settings", () => {
       apiUrl: "http://127.0.0.1:4010",
       allowedEvents: ["schedule", "issues"],
       allowSelfHosted: true,
+      replayDir: "/var/lib/broker/replay",
     });
     expect(
       await settings(
-        { port: "0", "app-id": "7", "infra-repo": "ops/registry", "allowed-events": "push" },
+        {
+          port: "0",
+          "app-id": "7",
+          "infra-repo": "ops/registry",
+          "allowed-events": "push",
+          "replay-dir": "shared/replay",
+        },
         env,
       ),
-    ).toMatchObject({ port: 0, appId: "7", infraRepository: "ops/registry", allowedEvents: ["push"] });
+    ).toMatchObject({
+      port: 0,
+      appId: "7",
+      infraRepository: "ops/registry",
+      allowedEvents: ["push"],
+      replayDir: "shared/replay",
+    });
   });
 
   it.each([
@@ -165,6 +180,8 @@ describe("broker serve settings", () => {
       "TA_BROKER_ALLOWED_EVENTS",
       "--allow-self-hosted",
       "TA_BROKER_ALLOW_SELF_HOSTED",
+      "--replay-dir",
+      "TA_BROKER_REPLAY_DIR",
       "--json",
       "/v1/installation-token",
       "/v1/registry-resolution",

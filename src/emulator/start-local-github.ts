@@ -156,7 +156,9 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
       }),
     ),
     // A push of a large repository is one request: give it time, but not forever.
-    { headersTimeoutMs: 20_000, requestTimeoutMs: 300_000 },
+    // Idle connections stay open well past a client's keep-alive (undici: 4 s), so a client never
+    // reuses a socket the server is closing at that moment (ECONNRESET on a busy machine).
+    { headersTimeoutMs: 20_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 65_000 },
   );
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

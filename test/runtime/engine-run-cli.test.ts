@@ -85,6 +85,32 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
     });
   });
 
+  it("validate of a config change previews reconcile in the job summary and writes no issue", async () => {
+    const { data: branch } = await github
+      .client(TOKENS.operator)
+      .rest.repos.getBranch({ owner: "acme", repo: "widgets", branch: "main" });
+    await github.resetStats();
+    const validate = await job("validate-change", [
+      "validate",
+      "--target-repo",
+      "acme/widgets",
+      "--correlation-id",
+      "9190-1",
+      "--engine-ref",
+      "v1.4.0",
+      "--telemetry-repo",
+      "acme/telemetry",
+      "--config-ref",
+      branch.commit.sha,
+    ]);
+    expect(validate.code).toBe(0);
+    expect(validate.summary).toContain("Reconcile preview with this config (dry run: nothing was written):");
+    expect(validate.summary).toContain("  Issues that would change: 1");
+    expect(validate.summary).toContain("  Writes planned: 2 (1 label removal, 1 milestone change)");
+    // The one write is validate's record, in the telemetry repository.
+    expect(writesIn(await github.stats())).toEqual(["PUT /repos/{owner}/{repo}/contents/{path} 201 ×1"]);
+  });
+
   it("preflight refuses a disabled repo cleanly: exit 0, ok=false for the engine jobs, a notice, its record names why", async () => {
     const result = await job("preflight-disabled", [
       "preflight",

@@ -1,4 +1,6 @@
 import { ExternalError } from "../errors.js";
+import type { BranchProtectionFact } from "../telemetry/branch-protection-fact.js";
+import { probeBranchProtection } from "../telemetry/probe-branch-protection.js";
 import { combinedAccess, type AccessLevels } from "./engine-access.js";
 import { evaluatePreflight, MODES_NEEDING_CONFIG, type PreflightVerdict } from "./evaluate-preflight.js";
 import type { GrantFact, PreflightFacts, PreflightPlan, RegistryFact, RepoFact } from "./preflight-facts.js";
@@ -53,12 +55,23 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
       ? { kind: "skipped", because: `${plan.target_repo} is not accessible` }
       : await probeFile(targetClient.client.github, plan.target_repo, HOST_CONFIG_PATH, plan.config_ref);
 
+  // One read, only when the telemetry repository was found: is its default branch protected?
+  const telemetryProtection: BranchProtectionFact =
+    telemetry.kind === "found" && telemetryClient.kind === "client" && telemetryRepo !== undefined
+      ? await probeBranchProtection(
+          telemetryClient.client.github,
+          { owner, repo: telemetryRepo.split("/")[1] },
+          telemetry.default_branch,
+        )
+      : { kind: "skipped", because: "the telemetry repository is not accessible" };
+
   const facts: PreflightFacts = {
     plan,
     registry,
     telemetry_repo: telemetryRepo,
     target,
     telemetry,
+    telemetry_protection: telemetryProtection,
     token: { target: grantOf(targetClient), telemetry: grantOf(telemetryClient) },
     config,
   };

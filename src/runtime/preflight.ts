@@ -49,21 +49,20 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
     probeWith(telemetryClient, telemetryRepo ?? ""),
   ]);
 
-  const config: PreflightFacts["config"] = !MODES_NEEDING_CONFIG.includes(plan.mode)
-    ? { kind: "not-needed" }
-    : target.kind !== "found" || targetClient.kind !== "client"
-      ? { kind: "skipped", because: `${plan.target_repo} is not accessible` }
-      : await probeFile(targetClient.client.github, plan.target_repo, HOST_CONFIG_PATH, plan.config_ref);
-
-  // One read, only when the telemetry repository was found: is its default branch protected?
-  const telemetryProtection: BranchProtectionFact =
+  // The host config and, with one read, whether the telemetry branch is protected: side by side.
+  const [config, telemetryProtection] = await Promise.all([
+    configFact(plan, target, targetClient),
     telemetry.kind === "found" && telemetryClient.kind === "client" && telemetryRepo !== undefined
-      ? await probeBranchProtection(
+      ? probeBranchProtection(
           telemetryClient.client.github,
           { owner, repo: telemetryRepo.split("/")[1] },
           telemetry.default_branch,
         )
-      : { kind: "skipped", because: "the telemetry repository is not accessible" };
+      : Promise.resolve<BranchProtectionFact>({
+          kind: "skipped",
+          because: "the telemetry repository is not accessible",
+        }),
+  ]);
 
   const facts: PreflightFacts = {
     plan,
@@ -81,6 +80,17 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
     facts,
     telemetry_client: telemetryClient.kind === "client" ? telemetryClient.client : undefined,
   };
+}
+
+function configFact(
+  plan: PreflightPlan,
+  target: RepoFact,
+  targetClient: ClientAttempt,
+): Promise<PreflightFacts["config"]> {
+  if (!MODES_NEEDING_CONFIG.includes(plan.mode)) return Promise.resolve({ kind: "not-needed" });
+  if (target.kind !== "found" || targetClient.kind !== "client")
+    return Promise.resolve({ kind: "skipped", because: `${plan.target_repo} is not accessible` });
+  return probeFile(targetClient.client.github, plan.target_repo, HOST_CONFIG_PATH, plan.config_ref);
 }
 
 function registryFact(loaded: LoadedRegistry, targetRepo: string): RegistryFact {

@@ -1,3 +1,4 @@
+import type { HostConfig } from "./config-model.js";
 import type { Check, EngineContext, EngineName, EngineResult } from "../runtime/engine.js";
 import { attempt, configLocation, engineResult, targetOf } from "./engine-report.js";
 import { configChecks, configFailureSummary, inventoryChecks } from "./host-checks.js";
@@ -11,7 +12,15 @@ import { readRepoInventory } from "./read-repo-inventory.js";
  * config could not be read or is invalid, or the inventory could not be listed) or the checks so far
  * and the materialize plan. Reads only.
  */
-export type HostInspection = { finished: EngineResult } | { checks: Check[]; plan: MaterializationPlan };
+export type HostInspection =
+  | { finished: EngineResult }
+  | {
+      checks: Check[];
+      plan: MaterializationPlan;
+      /** The valid config that was inspected, and the blob SHA it was read at. */
+      config: HostConfig;
+      config_sha: string;
+    };
 
 export async function inspectHost(ctx: EngineContext, tool: EngineName): Promise<HostInspection> {
   const finish = (summary: string, checks: Check[]) => ({
@@ -30,5 +39,10 @@ export async function inspectHost(ctx: EngineContext, tool: EngineName): Promise
   if ("failed" in inventory)
     return finish("Labels and milestones could not be listed", [...checks, inventory.failed]);
   const plan = planMaterialization(config.config, inventory.value);
-  return { checks: [...checks, ...inventoryChecks(plan)], plan };
+  return {
+    checks: [...checks, ...inventoryChecks(plan)],
+    plan,
+    config: config.config,
+    config_sha: config.sha,
+  };
 }

@@ -1,6 +1,8 @@
 import type { GitHub } from "../github/octokit.js";
 import type { EnabledOrgRepos } from "../registry/registry-snapshot.js";
+import { protectionWarning } from "../telemetry/branch-protection-fact.js";
 import { emitRecord, type EmitOptions } from "../telemetry/emit-engine.js";
+import { probeDefaultBranchProtection } from "../telemetry/probe-branch-protection.js";
 import { buildEnvelope, type TelemetrySource } from "../telemetry/envelope.js";
 import type { Clock } from "../util/clock.js";
 import { buildAndPublish, type BuildReport } from "./build-and-publish.js";
@@ -39,6 +41,8 @@ export interface OrgOutcome {
   skipped?: string;
   /** Dashboard records emitted (one per enabled repository). */
   records: number;
+  /** Risks that do not stop the build, such as an unprotected telemetry branch. */
+  warnings?: string[];
   error?: string;
   ms: number;
 }
@@ -66,9 +70,15 @@ async function fanoutOrg(org: EnabledOrgRepos, options: FanoutOptions): Promise<
   const base = { owner: org.owner, telemetry_repo: org.telemetry_repo, records: 0 };
   let report: BuildReport;
   let github: GitHub;
+  let warning: string | undefined;
   try {
     const access = await options.githubFor(org);
     github = access.github;
+    const [owner, repo] = org.telemetry_repo.split("/");
+    warning = protectionWarning(
+      await probeDefaultBranchProtection(github, { owner, repo }),
+      org.telemetry_repo,
+    );
     report = await buildAndPublish({
       telemetryRepo: org.telemetry_repo,
       gitUrl: options.gitUrl,
@@ -79,7 +89,13 @@ async function fanoutOrg(org: EnabledOrgRepos, options: FanoutOptions): Promise<
       sleep: options.sleep,
     });
   } catch (error) {
-    return { ...base, ok: false, error: describe(error), ms: performance.now() - started };
+    return {
+      ...base,
+      ...(warning === undefined ? {} : { warnings: [warning] }),
+      ok: false,
+      error: describe(error),
+      ms: performance.now() - started,
+    };
   }
   const facts = {
     mode: report.build.mode,
@@ -93,6 +109,7 @@ async function fanoutOrg(org: EnabledOrgRepos, options: FanoutOptions): Promise<
   };
   const outcome: OrgOutcome = {
     ...base,
+    ...(warning === undefined ? {} : { warnings: [warning] }),
     ok: true,
     status: report.build.set.index.status,
     mode: facts.mode,

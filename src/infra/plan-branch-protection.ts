@@ -40,7 +40,7 @@ export interface ProtectionBody {
     require_code_owner_reviews: boolean;
     required_approving_review_count: number;
     require_last_push_approval: boolean;
-  };
+  } | null;
   restrictions: { users: string[]; teams: string[]; apps: string[] } | null;
   required_linear_history: boolean;
   allow_force_pushes: boolean;

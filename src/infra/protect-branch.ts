@@ -1,41 +1,38 @@
 import { ExternalError, UsageError } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
 import { callGitHub, httpStatus } from "./infra-github.js";
-import {
-  planBranchProtection,
-  type CurrentProtection,
-  type ProtectionGoal,
-} from "./plan-branch-protection.js";
+import type { CurrentProtection, ProtectionPlan } from "./plan-branch-protection.js";
 
 export interface ProtectResult {
   repository: string;
   branch: string;
-  /** True when a PUT was made; false when the branch already had everything asked for. */
+  /** True when a PUT was made (or, in a dry run, would be); false when nothing was missing. */
   changed: boolean;
   changes: string[];
   settings: string[];
 }
 
 /**
- * Protects `branch` of `owner/repo` so direct writes are refused: reads what is set, PUTs only when
- * something is missing (so a second run writes nothing), then reads it back to confirm GitHub
- * kept it.
+ * Protects `branch` of `owner/repo` as `plan` asks (a pure planner from the protection in force,
+ * `undefined` when none): reads what is set, PUTs only when something is missing (so a second run
+ * writes nothing), then reads it back to confirm GitHub kept it. With `dryRun` it only reads.
  */
-export async function protectBranch(
+export async function protectBranch<P extends ProtectionPlan>(
   github: GitHub,
   target: { owner: string; repo: string; branch: string },
-  goal: ProtectionGoal,
-): Promise<ProtectResult> {
+  planFor: (current: CurrentProtection | undefined) => P,
+  options: { dryRun?: boolean } = {},
+): Promise<ProtectResult & { plan: P }> {
   const { owner, repo, branch } = target;
   const repository = `${owner}/${repo}`;
   const current = await readProtection(github, target);
-  const plan = planBranchProtection(current, goal);
-  if (plan.body !== undefined) {
+  const plan = planFor(current);
+  if (plan.body !== undefined && options.dryRun !== true) {
     const body = plan.body;
     await adminCall(repository, `protect ${branch} of ${repository}`, () =>
       github.rest.repos.updateBranchProtection({ owner, repo, branch, ...body }),
     );
-    const after = planBranchProtection(await readProtection(github, target), goal);
+    const after = planFor(await readProtection(github, target));
     if (after.body !== undefined) {
       throw new ExternalError(
         `GitHub accepted the protection of ${branch} of ${repository} but does not show it: still missing ${after.changes.join("; ")}`,
@@ -51,6 +48,7 @@ export async function protectBranch(
     changed: plan.body !== undefined,
     changes: plan.changes,
     settings: plan.settings,
+    plan,
   };
 }
 
@@ -88,14 +86,25 @@ async function adminCall<T>(repository: string, what: string, call: () => Promis
   } catch (error) {
     const status = httpStatus(error);
     if (status === 403 || status === 404) {
-      throw new ExternalError(`GitHub refused to ${what} (HTTP ${status})`, {
-        status,
-        hint: `branch protection needs a token of an administrator of ${repository} (GH_TOKEN)`,
-        cause: error,
-      });
+      const said = githubMessage(error);
+      throw new ExternalError(
+        `GitHub refused to ${what} (HTTP ${status}${said === undefined ? "" : `: ${said}`})`,
+        {
+          status,
+          hint: `branch protection needs a token of an administrator of ${repository} (GH_TOKEN), and a plan that offers it: GitHub Free protects branches of public repositories only (it answers 403 "Upgrade to GitHub Pro or make this repository public to enable this feature")`,
+          cause: error,
+        },
+      );
     }
     return callGitHub(what, () => {
       throw error;
     });
   }
+}
+
+/** GitHub's own `message` in an error answer, when it sent one. */
+function githubMessage(error: unknown): string | undefined {
+  const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
+  const message = (data as { message?: unknown } | null | undefined)?.message;
+  return typeof message === "string" && message !== "" ? message.split("\n")[0] : undefined;
 }

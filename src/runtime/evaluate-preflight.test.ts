@@ -43,6 +43,7 @@ function facts(
     telemetry_repo: "acme/telemetry",
     target: readOnly,
     telemetry: writable,
+    telemetry_protection: { kind: "protected", branch: "main" },
     token: { target: { kind: "plain" }, telemetry: { kind: "plain" } },
     config: { kind: "not-needed" },
     ...overrides,
@@ -229,6 +230,35 @@ describe("evaluatePreflight", () => {
     );
     expect(failing(verdict)).toEqual(["eligibility"]);
     expect(verdict.reason).toContain("has no .github/task-assistant.yml");
+  });
+
+  it("warns, and still passes, when the telemetry repository's default branch is not protected", () => {
+    const verdict = evaluatePreflight(
+      facts({ telemetry_protection: { kind: "unprotected", branch: "main" } }),
+      {
+        version: "0.1.0",
+      },
+    );
+    expect(verdict.ok).toBe(true);
+    expect(outcomes(verdict)["telemetry.protection"]).toBe("WARN");
+    expect(verdict.result.checks.find((check) => check.id === "telemetry.protection")).toEqual({
+      id: "telemetry.protection",
+      outcome: "WARN",
+      details: {
+        message:
+          "main of acme/telemetry is not protected: anyone who may push can rewrite or delete its records; run `task-assistant telemetry protect --repo acme/telemetry`",
+        branch: "main",
+      },
+    });
+    expect(outcomes(evaluatePreflight(facts(), { version: "0.1.0" }))["telemetry.protection"]).toBe("PASS");
+    const unknown = evaluatePreflight(
+      facts({
+        telemetry_protection: { kind: "unknown", branch: "main", status: 502, message: "Bad Gateway" },
+      }),
+      { version: "0.1.0" },
+    );
+    expect(unknown.ok).toBe(true);
+    expect(outcomes(unknown)["telemetry.protection"]).toBe("WARN");
   });
 
   it("keeps owner/repo pairs out of its details (records forbid them)", () => {

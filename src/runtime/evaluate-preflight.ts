@@ -1,3 +1,4 @@
+import { protectionWarning } from "../telemetry/branch-protection-fact.js";
 import type { Check, EngineResult } from "./engine.js";
 import { combinedAccess, covers, type AccessLevels, type Level } from "./engine-access.js";
 import type { GrantFact, PreflightFacts, RepoAccess, RepoFact } from "./preflight-facts.js";
@@ -13,6 +14,7 @@ export const PREFLIGHT_CHECK_IDS = [
   "target.access",
   "telemetry.resolve",
   "telemetry.access",
+  "telemetry.protection",
   "token.scope",
   "engine_ref.policy",
   "eligibility",
@@ -35,6 +37,8 @@ export interface PreflightVerdict {
 
 interface Verdict {
   pass: boolean;
+  /** A passing check that reports a risk (outcome WARN); it never fails the run. */
+  warn?: boolean;
   message: string;
   details?: Record<string, unknown>;
 }
@@ -53,6 +57,7 @@ export function evaluatePreflight(facts: PreflightFacts, options: { version: str
     "target.access": repoAccess(facts.target, plan.target_repo, "target repository"),
     "telemetry.resolve": telemetryResolve(facts),
     "telemetry.access": telemetryAccess(facts),
+    "telemetry.protection": telemetryProtection(facts),
     "token.scope": tokenScope(facts),
     "engine_ref.policy": plan.engine_ref_policy.ok
       ? {
@@ -73,7 +78,7 @@ export function evaluatePreflight(facts: PreflightFacts, options: { version: str
   };
   const checks: Check[] = PREFLIGHT_CHECK_IDS.map((id) => ({
     id,
-    outcome: verdicts[id].pass ? "PASS" : "FAIL",
+    outcome: !verdicts[id].pass ? "FAIL" : verdicts[id].warn === true ? "WARN" : "PASS",
     details: { message: verdicts[id].message, ...verdicts[id].details },
   }));
   const failures = PREFLIGHT_CHECK_IDS.filter((id) => !verdicts[id].pass);
@@ -197,6 +202,19 @@ function telemetryAccess(facts: PreflightFacts): Verdict {
     pass: true,
     message: `${telemetry} exists and the run's token may write its contents`,
     details: { contents },
+  };
+}
+
+function telemetryProtection(facts: PreflightFacts): Verdict {
+  const fact = facts.telemetry_protection;
+  if (fact.kind === "skipped") return { pass: true, message: `not checked: ${fact.because}` };
+  const warning = protectionWarning(fact, facts.telemetry_repo ?? "the telemetry repository");
+  if (warning !== undefined)
+    return { pass: true, warn: true, message: warning, details: { branch: fact.branch } };
+  return {
+    pass: true,
+    message: `${fact.branch} of ${facts.telemetry_repo ?? "the telemetry repository"} is protected`,
+    details: { branch: fact.branch },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BranchProtectionFact } from "../telemetry/branch-protection-fact.js";
 import type { RunPlan } from "./run-plan.js";
 
 /**
@@ -87,6 +88,8 @@ export interface PreflightFacts {
   readonly telemetry_repo: string | undefined;
   readonly target: RepoFact;
   readonly telemetry: RepoFact;
+  /** Whether the telemetry repository's default branch is protected (a WARN when not). */
+  readonly telemetry_protection: BranchProtectionFact;
   readonly token: TokenFacts;
   readonly config: ConfigFact;
 }

@@ -1,4 +1,6 @@
 import { ExternalError } from "../errors.js";
+import type { BranchProtectionFact } from "../telemetry/branch-protection-fact.js";
+import { probeBranchProtection } from "../telemetry/probe-branch-protection.js";
 import { combinedAccess, type AccessLevels } from "./engine-access.js";
 import { evaluatePreflight, MODES_NEEDING_CONFIG, type PreflightVerdict } from "./evaluate-preflight.js";
 import type { GrantFact, PreflightFacts, PreflightPlan, RegistryFact, RepoFact } from "./preflight-facts.js";
@@ -47,11 +49,20 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
     probeWith(telemetryClient, telemetryRepo ?? ""),
   ]);
 
-  const config: PreflightFacts["config"] = !MODES_NEEDING_CONFIG.includes(plan.mode)
-    ? { kind: "not-needed" }
-    : target.kind !== "found" || targetClient.kind !== "client"
-      ? { kind: "skipped", because: `${plan.target_repo} is not accessible` }
-      : await probeFile(targetClient.client.github, plan.target_repo, HOST_CONFIG_PATH, plan.config_ref);
+  // The host config and, with one read, whether the telemetry branch is protected: side by side.
+  const [config, telemetryProtection] = await Promise.all([
+    configFact(plan, target, targetClient),
+    telemetry.kind === "found" && telemetryClient.kind === "client" && telemetryRepo !== undefined
+      ? probeBranchProtection(
+          telemetryClient.client.github,
+          { owner, repo: telemetryRepo.split("/")[1] },
+          telemetry.default_branch,
+        )
+      : Promise.resolve<BranchProtectionFact>({
+          kind: "skipped",
+          because: "the telemetry repository is not accessible",
+        }),
+  ]);
 
   const facts: PreflightFacts = {
     plan,
@@ -59,6 +70,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
     telemetry_repo: telemetryRepo,
     target,
     telemetry,
+    telemetry_protection: telemetryProtection,
     token: { target: grantOf(targetClient), telemetry: grantOf(telemetryClient) },
     config,
   };
@@ -68,6 +80,17 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightOutc
     facts,
     telemetry_client: telemetryClient.kind === "client" ? telemetryClient.client : undefined,
   };
+}
+
+function configFact(
+  plan: PreflightPlan,
+  target: RepoFact,
+  targetClient: ClientAttempt,
+): Promise<PreflightFacts["config"]> {
+  if (!MODES_NEEDING_CONFIG.includes(plan.mode)) return Promise.resolve({ kind: "not-needed" });
+  if (target.kind !== "found" || targetClient.kind !== "client")
+    return Promise.resolve({ kind: "skipped", because: `${plan.target_repo} is not accessible` });
+  return probeFile(targetClient.client.github, plan.target_repo, HOST_CONFIG_PATH, plan.config_ref);
 }
 
 function registryFact(loaded: LoadedRegistry, targetRepo: string): RegistryFact {

@@ -142,6 +142,46 @@ describe("task-assistant dashboard fanout", () => {
     ]);
   });
 
+  it("warns about a telemetry repository whose default branch is not protected, and builds it anyway", async () => {
+    await server.client().rest.repos.updateBranchProtection({
+      owner: "globex",
+      repo: "telemetry",
+      branch: "main",
+      required_status_checks: null,
+      enforce_admins: false,
+      required_pull_request_reviews: null,
+      restrictions: null,
+    });
+    const cap = captureIO({ env: env(), cwd: dir });
+    const code = await main(
+      [
+        "dashboard",
+        "fanout",
+        "--registry",
+        registryFile,
+        "--org",
+        "acme",
+        "--org",
+        "globex",
+        "--engine-ref",
+        "v1.4.0",
+      ],
+      cap.io,
+    );
+    await server
+      .client()
+      .rest.repos.deleteBranchProtection({ owner: "globex", repo: "telemetry", branch: "main" });
+    expect(code).toBe(0);
+    const lines = cap.stdout().split("\n");
+    const acme = lines.findIndex((line) => line.startsWith("  acme: "));
+    expect(lines[acme + 1]).toBe(
+      "    WARN: main of acme/telemetry is not protected: anyone who may push can rewrite or delete its records; run `task-assistant telemetry protect --repo acme/telemetry`",
+    );
+    const globex = lines.findIndex((line) => line.startsWith("  globex: "));
+    expect(globex).toBeGreaterThan(acme);
+    expect(lines.filter((line) => line.includes("WARN"))).toHaveLength(1);
+  });
+
   it("run locally without --engine-ref, records this CLI's version as the engine_ref, never 'development'", async () => {
     const cap = captureIO({ env: env(), cwd: dir });
     const code = await main(

@@ -123,6 +123,18 @@ describe("the README walkthrough", () => {
     expect(JSON.parse(text)).toMatchObject({
       orgs: { acme: { repos: { widgets: { context: "production", state: "enabled" } } } },
     });
+    // The telemetry repository's main takes no force push or deletion, and commits from the App only.
+    const telemetryProtection = await admin.rest.repos.getBranchProtection({
+      owner: "acme",
+      repo: "task-assistant-telemetry",
+      branch: "main",
+    });
+    expect(telemetryProtection.data).toMatchObject({
+      enforce_admins: { enabled: true },
+      allow_force_pushes: { enabled: false },
+      allow_deletions: { enabled: false },
+      restrictions: { apps: [{ slug: "task-assistant" }] },
+    });
     // The host caller is installed, and the telemetry repository has records and dashboards.
     await admin.rest.repos.getContent({
       owner: "acme",

@@ -60,6 +60,12 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
     expect(preflight.code).toBe(0);
     expect(preflight.outputs).toBe("ok=true\ntelemetry_repo=acme/telemetry\n");
     expect(preflight.summary).toContain("### Task Assistant: preflight");
+    expect(preflight.summary).toContain(
+      "> [!WARNING]\n> telemetry.protection: main of acme/telemetry is not protected: anyone who may push can rewrite or delete its records; run `task-assistant telemetry protect --repo acme/telemetry`\n",
+    );
+    expect(preflight.stdout).toContain(
+      "warning: telemetry.protection: main of acme/telemetry is not protected",
+    );
 
     const validate = await job("validate", ["validate", ...common, "--telemetry-repo", "acme/telemetry"]);
     expect(validate.code).toBe(0);
@@ -83,6 +89,80 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
         run_attempt: "1",
       },
     });
+  });
+
+  it("preflight checks the telemetry branch's protection with one read and records it (no warning once protected)", async () => {
+    await github.client(TOKENS.operator).rest.repos.updateBranchProtection({
+      owner: "acme",
+      repo: "telemetry",
+      branch: "main",
+      required_status_checks: null,
+      enforce_admins: false,
+      required_pull_request_reviews: null,
+      restrictions: null,
+    });
+    await github.resetStats();
+    const preflight = await job("preflight-protected", [
+      "preflight",
+      "--target-repo",
+      "acme/widgets",
+      "--correlation-id",
+      "9189-1",
+      "--engine-ref",
+      "v1.4.0",
+      "--mode",
+      "validate",
+      "--infra-repo",
+      INFRA_REPO,
+    ]);
+    const stats = await github.stats();
+    await github.client(TOKENS.operator).rest.repos.deleteBranchProtection({
+      owner: "acme",
+      repo: "telemetry",
+      branch: "main",
+    });
+    expect(preflight.code).toBe(0);
+    expect(preflight.summary).not.toContain("[!WARNING]");
+    expect(preflight.stdout).not.toContain("warning:");
+    expect(stats.by_route["GET /repos/{owner}/{repo}/branches/{branch}"]).toEqual({ "200": 1 });
+    expect(writesIn(stats)).toEqual(["PUT /repos/{owner}/{repo}/contents/{path} 201 ×1"]);
+    const day = new Date().toISOString().slice(0, 10);
+    const records = await recordsOf(
+      github,
+      "acme/telemetry",
+      `telemetry/v1/repos/acme-widgets/${day}/9189-1`,
+    );
+    expect(parseRecord(records.get("preflight.json")!).details.checks).toContainEqual({
+      id: "telemetry.protection",
+      outcome: "PASS",
+      details: { message: "main of acme/telemetry is protected", branch: "main" },
+    });
+  });
+
+  it("validate of a config change previews reconcile in the job summary and writes no issue", async () => {
+    const { data: branch } = await github
+      .client(TOKENS.operator)
+      .rest.repos.getBranch({ owner: "acme", repo: "widgets", branch: "main" });
+    await github.resetStats();
+    const validate = await job("validate-change", [
+      "validate",
+      "--target-repo",
+      "acme/widgets",
+      "--correlation-id",
+      "9190-1",
+      "--engine-ref",
+      "v1.4.0",
+      "--telemetry-repo",
+      "acme/telemetry",
+      "--config-ref",
+      branch.commit.sha,
+    ]);
+    expect(validate.code).toBe(0);
+    expect(validate.summary).toContain("Reconcile preview with this config (dry run: nothing was written):");
+    expect(validate.summary).toContain("  Issues that would change: 1");
+    expect(validate.summary).toContain("  Writes planned: 2 (1 label removal, 1 milestone change)");
+    // The one write is validate's record, in the telemetry repository.
+    expect(writesIn(await github.stats())).toEqual(["PUT /repos/{owner}/{repo}/contents/{path} 201 ×1"]);
   });
 
   it("preflight refuses a disabled repo cleanly: exit 0, ok=false for the engine jobs, a notice, its record names why", async () => {

@@ -216,6 +216,8 @@ describe("preflight halts the run", () => {
       "target.access:PASS",
       "telemetry.resolve:PASS",
       "telemetry.access:PASS",
+      // The world's telemetry repository is not protected: a warning, never a failure.
+      "telemetry.protection:WARN",
       "token.scope:PASS",
       "engine_ref.policy:PASS",
       "eligibility:PASS",

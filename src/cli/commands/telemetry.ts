@@ -58,6 +58,39 @@ Example:
 `,
     load: () => import("../telemetry/emit.js"),
   },
+  protect: {
+    summary: "protect the telemetry repository's default branch: no force pushes, no deletion",
+    usage: `Usage: task-assistant telemetry protect --repo O/T [--app-slug SLUG] [--dry-run] [--json]
+
+Sets classic branch protection on the default branch of the telemetry repository O/T, through the
+API, so records cannot be rewritten or removed by history rewrites:
+  - no force pushes and no deletion of the branch, for administrators too;
+  - on an organization's repository, only the App (SLUG[bot]) may push; users, teams and Apps
+    already allowed to push stay allowed.
+Every other setting already there is kept, so a stricter branch stays as strict; a second run
+changes nothing. It prints what it set, what stays in force, and what GitHub cannot enforce here:
+push restrictions exist only for organization-owned repositories (GitHub answers 422 for a user's),
+and GitHub Free protects branches of public repositories only (it answers 403 "Upgrade to GitHub
+Pro or make this repository public to enable this feature" for a private one). An administrator
+can always lift branch protection itself.
+
+Options:
+  --repo O/T        the org's telemetry repository
+  --app-slug SLUG   the App allowed to push (default: TA_APP_SLUG, else the release's App)
+  --dry-run         read the protection in force and print what would be set; change nothing
+  --json            print the result as JSON (repository, branch, changed, changes, settings,
+                    not_enforceable, warnings)
+
+Token: GH_TOKEN or GITHUB_TOKEN, of an administrator of O/T. GitHub: GITHUB_API_URL (else the
+running local GitHub).
+Exit codes: 0 protected (or already) · 2 refused input, or no such repository or branch ·
+3 GitHub refused or failed (no admin rights, plan limit).
+
+Example:
+  GH_TOKEN=... task-assistant telemetry protect --repo acme/task-assistant-telemetry
+`,
+    load: () => import("../telemetry/protect.js"),
+  },
   validate: {
     summary: "check every record and file under telemetry/v1/repos/",
     usage: `Usage: task-assistant telemetry validate DIR [--json]

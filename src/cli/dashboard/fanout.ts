@@ -145,7 +145,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(
       [
         `dashboard fanout ${correlationId}: ${outcomes.length - failed.length} of ${outcomes.length} org(s) built${failed.length > 0 ? `, ${failed.length} failed` : ""}`,
-        ...outcomes.map((outcome) => `  ${describeOutcome(outcome)}`),
+        ...outcomes.flatMap((outcome) => [
+          `  ${describeOutcome(outcome)}`,
+          ...(outcome.warnings ?? []).map((warning) => `    WARN: ${warning}`),
+        ]),
         "",
       ].join("\n"),
     );

@@ -1,5 +1,6 @@
 import { UsageError } from "../../errors.js";
 import { infraGitHub, operatorGitHub, originRepository } from "../../infra/infra-github.js";
+import { planBranchProtection } from "../../infra/plan-branch-protection.js";
 import { protectBranch } from "../../infra/protect-branch.js";
 import { jsonOut, parseCommandArgs } from "../args.js";
 import type { CliIO } from "../command.js";
@@ -52,7 +53,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     target = await originRepository(root);
     github = await infraGitHub(io.env, root);
   }
-  const result = await protectBranch(github, { ...target, branch }, { approvals });
+  const { plan: _plan, ...result } = await protectBranch(github, { ...target, branch }, (current) =>
+    planBranchProtection(current, { approvals }),
+  );
   if (values.json) {
     io.stdout(jsonOut(result));
     return 0;

@@ -1,6 +1,6 @@
 import { ExternalError, PolicyError, UsageError } from "../../errors.js";
 import { createEngineCatalog } from "../../runtime/engine-catalog.js";
-import { ENGINE_NAMES, type EngineName } from "../../runtime/engine.js";
+import { ENGINE_NAMES, type Check, type EngineName } from "../../runtime/engine.js";
 import { levelsOf, RECORD_ACCESS } from "../../runtime/engine-access.js";
 import { checkEngineRef } from "../../runtime/engine-ref-policy.js";
 import { attemptCorrelationId, normalizeCorrelationId } from "../../runtime/correlation-id.js";
@@ -122,6 +122,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       report,
       report.passed ? [] : [report.reason ?? report.record_error ?? ""],
     );
+    const warnings = checkWarnings(report.checks);
+    if (warnings.length > 0) {
+      if (values.json !== true) io.stdout(warnings.map((line) => `warning: ${line}\n`).join(""));
+      await appendStepSummary(actions, warnings.map((line) => `> [!WARNING]\n> ${line}\n`).join("\n"));
+    }
     const refusal = registryRefusal(report);
     if (refusal !== undefined) {
       // The registry decided Task Assistant does not run here: recorded, not a failure of the run.
@@ -244,6 +249,16 @@ async function report_(
       "",
     ].join("\n"),
   );
+}
+
+/** Preflight's WARN checks as `id: message` lines (they pass, but name a risk an operator should fix). */
+function checkWarnings(checks: readonly Check[]): string[] {
+  return checks
+    .filter((check) => check.outcome === "WARN")
+    .map((check) => {
+      const message = (check.details as { message?: unknown } | undefined)?.message;
+      return `${check.id}: ${typeof message === "string" ? message : "see the record"}`;
+    });
 }
 
 /**

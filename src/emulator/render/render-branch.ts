@@ -1,6 +1,7 @@
 import type { BranchProtection, Repo } from "../state/types.js";
 import type { RenderContext } from "./render-context.js";
 import { repoApiUrl } from "./render-repo.js";
+import { renderApp } from "./render-app.js";
 import { renderSimpleUser } from "./render-user.js";
 
 /** The API URL of a branch's protection. */
@@ -64,7 +65,11 @@ export function renderProtection(
             apps_url: `${url}/restrictions/apps`,
             users,
             teams: [],
-            apps: [],
+            apps: protection.restrictions.apps
+              .map((slug) => ctx.state.appBySlug(slug))
+              .filter((app) => app !== undefined)
+              // The restriction policy's App shape has a string description, never null.
+              .map((app) => ({ ...renderApp(ctx, app), description: app.description ?? "" })),
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 import { protectionRulesFile } from "../git/branch-protection-rules.js";
-import { invalidRequest, notFound } from "../http/http-error.js";
+import { HttpError, invalidRequest, notFound, validationFailed } from "../http/http-error.js";
 import { protectionUrl, renderProtection, renderProtectionSummary } from "../render/render-branch.js";
 import { renderCommit } from "../render/render-git.js";
 import { repoApiUrl, repoHtmlUrl } from "../render/render-repo.js";
@@ -91,6 +91,16 @@ async function putProtection(ctx: RequestContext): Promise<Reply> {
     throw invalidRequest('"strict" wasn\'t supplied.');
   }
   const protection = normaliseProtection(body);
+  if (protection.restrictions !== null && ctx.emu.state.accountOf(repo.ownerId).type !== "Organization") {
+    // GitHub: "User, app, and team restrictions are only available for organization-owned repositories."
+    throw new HttpError(422, "Only organization repositories can have users and team restrictions");
+  }
+  const unknownApps = (protection.restrictions?.apps ?? []).filter(
+    (slug) => ctx.emu.state.appBySlug(slug) === undefined,
+  );
+  if (unknownApps.length > 0) {
+    throw validationFailed({ resource: "Restrictions", code: "invalid", field: "apps", value: unknownApps });
+  }
   repo.protections[branch] = protection;
   await ctx.emu.git.writeProtectionRules(ctx.emu.state.fullName(repo), protectionRulesFile(repo));
   return ok(renderProtection(ctx.emu, repo, branch, protection));

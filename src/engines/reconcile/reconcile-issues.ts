@@ -41,6 +41,11 @@ export interface ReconcileOptions {
   pace?: PaceLimits;
   /** Issues per listing page, as `listPage` asks for them. */
   page_size?: number;
+  /**
+   * Most listing pages the run reads (re-reads included); absent: no limit. A run that reaches it
+   * stops there and says so in `page_limit_hit` (the validate engine's preview bounds its reads so).
+   */
+  page_limit?: number;
 }
 
 /** Counts and lists a run reports; `by_rule` counts issues per action id and per warning check id. */
@@ -56,6 +61,8 @@ export interface ReconcileReport {
   /** Write start times (ms), for the pacing report. */
   write_times: number[];
   state: ReconcileState;
+  /** True when the run stopped at `page_limit` with more pages left unread. */
+  page_limit_hit: boolean;
 }
 
 /**
@@ -81,6 +88,7 @@ export async function reconcileIssues(io: ReconcileIO, options: ReconcileOptions
     requests: { pages: 0, pages_not_modified: 0, pages_reread: 0, label_events: 0 },
     write_times: [],
     state: { config_sha: options.config_sha, stopped: { reason: "complete" }, pages: [] },
+    page_limit_hit: false,
   };
   const known = new Map<number, SettledPage>(
     previous !== undefined && previous.config_sha === options.config_sha
@@ -118,6 +126,10 @@ export async function reconcileIssues(io: ReconcileIO, options: ReconcileOptions
     if (listed.status === "not-modified") {
       report.requests.pages_not_modified += 1;
       if (remembered === undefined || remembered.entries < pageSize) break;
+      if (options.page_limit !== undefined && report.requests.pages >= options.page_limit) {
+        report.page_limit_hit = true;
+        break;
+      }
       page += 1;
       continue;
     }
@@ -160,6 +172,10 @@ export async function reconcileIssues(io: ReconcileIO, options: ReconcileOptions
     const etag = await settledEtag(io, plan, report, page, listed, wrotePage, pageSettled, after);
     if (etag !== undefined && !dryRun) settled.set(page, { page, etag, entries: listed.entries });
     if (listed.entries < pageSize) break;
+    if (options.page_limit !== undefined && report.requests.pages >= options.page_limit) {
+      report.page_limit_hit = true;
+      break;
+    }
     page += 1;
   }
   report.state.pages = [...settled.values()].sort((a, b) => a.page - b.page);

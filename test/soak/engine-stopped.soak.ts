@@ -121,7 +121,7 @@ describe("an engine stopped before it records its outcome", () => {
     expect(result.conclusion).toBe("failure");
     const enforce = jobAt(result, "enforce/enforce");
     expect(enforce?.reason).toBe("the job exceeded its timeout of 18.0 s");
-    expect(enforce?.steps[2].outputs).toEqual({ stopped_by: "signal" });
+    expect(enforce?.steps[2].outputs).toMatchObject({ stopped_by: "signal" });
     await expectStandInRecord(result, "failure", "timeout");
   });
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/actions-runner/run-types.js";
 import { startBrokerOutage, type BrokerOutage } from "./support/broker-outage.js";
@@ -21,13 +24,16 @@ import {
 describe("an engine job that fails before its engine starts", () => {
   let world: ActionsWorld;
   let outage: BrokerOutage;
+  let home: string;
   beforeAll(async () => {
     world = await startActionsWorld();
     outage = await startBrokerOutage(world.broker.url);
+    home = await mkdtemp(join(tmpdir(), "exit-paths-home-"));
   });
   afterAll(async () => {
     await outage?.stop();
     await world?.stop();
+    if (home !== undefined) await rm(home, { recursive: true, force: true });
   });
 
   /** Runs a labeled event; `arm` is called once, when the enforce job starts. */
@@ -37,7 +43,7 @@ describe("an engine job that fails before its engine starts", () => {
     const handle = await world.start(HOST, "issues", labeledPayload(issue), {
       baseEnv: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: world.appDir,
+        HOME: home,
         LANG: "C.UTF-8",
         TA_TOKEN_BROKER_URL: outage.url,
       },

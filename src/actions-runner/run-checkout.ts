@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { ExternalError, UsageError } from "../errors.js";
 import { resolveRemoteRef } from "./resolve-remote-ref.js";
 import { runGit } from "./run-git.js";
@@ -37,6 +37,8 @@ const SHA = /^[0-9a-f]{40}$/;
  * Does what actions/checkout does against the local GitHub: `git init`, the token as an
  * `AUTHORIZATION: basic` extra header, a fetch of exactly the ref or SHA asked for (shallow unless
  * `fetchDepth` is 0), and a forced checkout; the header is removed unless `persistCredentials`.
+ * Whatever an earlier checkout left at `path` (a second attempt after a failed one) is removed
+ * first, as actions/checkout removes a directory it cannot reuse.
  */
 export async function runCheckout(request: CheckoutRequest): Promise<CheckoutResult> {
   const directory = resolve(request.workspace, request.path);
@@ -47,6 +49,8 @@ export async function runCheckout(request: CheckoutRequest): Promise<CheckoutRes
     });
   }
   await mkdir(directory, { recursive: true });
+  for (const entry of await readdir(directory))
+    await rm(join(directory, entry), { recursive: true, force: true });
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${request.token}`).toString("base64")}`;
   const redact = [header, request.token];
   const git = (args: string[]): Promise<string> => runGit(args, { cwd: directory, redact });

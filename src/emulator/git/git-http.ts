@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, credentialOf, type Principal } from "../auth/principal.js";
 import { assertAccess, roleOf } from "../auth/repo-access.js";
+import { faultError, type Faults } from "../http/faults.js";
 import { HttpError } from "../http/http-error.js";
 import type { Stats } from "../http/stats.js";
 import type { Emulator } from "../routes/route-types.js";
@@ -27,11 +28,14 @@ function deny(res: ServerResponse, status: number, message: string): void {
  * Serves clone, fetch and push through system git's `git http-backend`, authenticated with the same
  * tokens as the REST API (basic auth, any user name, the token as password, e.g.
  * `x-access-token:<token>`). Pushes hold the repository's lock, like every other ref change, and
- * pass through the pre-receive hook that enforces branch protection.
+ * pass through the pre-receive hook that enforces branch protection. Injected faults apply to the
+ * routes `GET /{owner}/{repo}/info/refs`, `POST /{owner}/{repo}/git-upload-pack` and
+ * `POST /{owner}/{repo}/git-receive-pack`, after authentication, as to REST routes.
  */
 export async function handleGitHttp(
   emu: Emulator,
   stats: Stats,
+  faults: Faults,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -83,6 +87,17 @@ export async function handleGitHttp(
     );
     return;
   }
+  const fault = faults.pick(
+    req.method ?? "GET",
+    rest === "/info/refs" ? "/{owner}/{repo}/info/refs" : `/{owner}/{repo}/${service}`,
+  );
+  if (fault?.latency_ms) await new Promise((resolve) => setTimeout(resolve, fault.latency_ms));
+  const injected = fault && faultError(fault);
+  if (injected) {
+    req.resume();
+    deny(res, injected.status, injected.message);
+    return;
+  }
   const fullName = emu.state.fullName(repo);
   const pushing = write && req.method === "POST";
   const release = pushing ? await emu.locks.acquire(String(repo.id)) : undefined;
@@ -122,8 +137,10 @@ export async function handleGitHttp(
   req.pipe(child.stdin);
   let head = Buffer.alloc(0);
   let headersSent = false;
+  const counted = !write;
   child.stdout.on("data", (chunk: Buffer) => {
     if (headersSent) {
+      if (counted) stats.recordGitBytesSent(chunk.length);
       res.write(chunk);
       return;
     }
@@ -144,7 +161,10 @@ export async function handleGitHttp(
     }
     res.writeHead(status, headers);
     headersSent = true;
-    if (end < head.length) res.write(head.subarray(end));
+    if (end < head.length) {
+      if (counted) stats.recordGitBytesSent(head.length - end);
+      res.write(head.subarray(end));
+    }
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

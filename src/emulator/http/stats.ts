@@ -1,7 +1,7 @@
 /**
  * Request accounting for reliability and cost measurements: counts by method, route template and
  * status, content-creating requests that succeeded, requests charged to a primary rate limit,
- * conditional requests answered 304, and git smart-HTTP operations.
+ * conditional requests answered 304, and git smart-HTTP operations (and the bytes fetches were sent).
  */
 export class Stats {
   private byRoute = new Map<string, Map<number, number>>();
@@ -9,7 +9,7 @@ export class Stats {
   private contentCreating = 0;
   private rateLimitUnits = 0;
   private notModified = 0;
-  private git = { upload_pack: 0, receive_pack: 0 };
+  private git = { upload_pack: 0, receive_pack: 0, upload_pack_bytes: 0 };
   /** Requests no route serves, by `METHOD path`: what a client needed that the local GitHub lacks. */
   private unsupported = new Map<string, number>();
   private since: string;
@@ -48,13 +48,18 @@ export class Stats {
     this.git[service] += 1;
   }
 
+  /** Bytes of response body a clone or fetch was sent (ref advertisement and packs). */
+  recordGitBytesSent(bytes: number) {
+    this.git.upload_pack_bytes += bytes;
+  }
+
   reset(): void {
     this.byRoute = new Map();
     this.total = 0;
     this.contentCreating = 0;
     this.rateLimitUnits = 0;
     this.notModified = 0;
-    this.git = { upload_pack: 0, receive_pack: 0 };
+    this.git = { upload_pack: 0, receive_pack: 0, upload_pack_bytes: 0 };
     this.unsupported = new Map();
     this.since = this.now().toISOString();
   }

@@ -35,8 +35,8 @@ export async function prefetchBlobs(
     "origin",
   ];
   // Nothing is spawned for an empty list: `fetch --stdin` without ids would fetch every branch.
-  const iterator = (Symbol.asyncIterator in oids ? oids[Symbol.asyncIterator]() : oids[Symbol.iterator]()) as
-    AsyncIterator<string> | Iterator<string>;
+  const iterator: AsyncIterator<string> | Iterator<string> =
+    Symbol.asyncIterator in oids ? oids[Symbol.asyncIterator]() : oids[Symbol.iterator]();
   let next = await iterator.next();
   if (next.done === true) return 0;
   const child = spawn("git", args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "ignore", "pipe"] });

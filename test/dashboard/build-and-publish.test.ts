@@ -222,7 +222,7 @@ describe("building and publishing an org's dashboards", () => {
       listing.stdout
         .trim()
         .split("\n")
-        .map((line) => [line.split("\t")[1], line.split(" ")[2]] as const),
+        .map((line) => [line.split("\t")[1], line.split("\t")[0].split(" ")[2]] as const),
     );
     expect(blobs.size).toBeGreaterThan(5);
     // `--missing=print` lists what the partial clone never fetched, without fetching it.

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
@@ -7,7 +7,7 @@ import type { Clock } from "../util/clock.js";
 import { buildDashboards, type DashboardBuild } from "./build-dashboards.js";
 import { DASHBOARDS_ROOT, STATE_FILE } from "./dashboard-files.js";
 import { publishDashboards, type PublishResult } from "./publish-dashboards.js";
-import { syncCheckout } from "./telemetry-checkout.js";
+import { hasRecordsTree, syncCheckout } from "./telemetry-checkout.js";
 import { webUrlOf } from "./web-url.js";
 
 export const DEFAULT_IDENTITY = {
@@ -41,6 +41,8 @@ export interface BuildAndPublishOptions {
    * registered org without records still gets its dashboards.
    */
   requireRecordsTree?: boolean;
+  /** A monotonic clock in milliseconds for the timings; `performance.now` unless injected. */
+  now?: () => number;
 }
 
 export interface BuildReport {
@@ -51,6 +53,11 @@ export interface BuildReport {
   writtenTo?: string;
   /** Why nothing was written. */
   skipped?: "dry-run" | "unchanged";
+  /**
+   * Milliseconds spent bringing the working copy up to date and writing or publishing the files;
+   * the build's own phases are in `build.timings`.
+   */
+  timings: { sync: number; write: number };
 }
 
 /**
@@ -65,10 +72,13 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
   }
   const remoteUrl = `${options.gitUrl.replace(/\/+$/, "")}/${options.telemetryRepo}.git`;
   const temporary = options.checkoutDir === undefined;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
   const dir = options.checkoutDir ?? (await mkdtemp(join(tmpdir(), "task-assistant-dashboards-")));
   try {
     const checkout = await syncCheckout({ dir, remoteUrl, token: options.token, env: options.env });
-    if (options.requireRecordsTree && !(await isDirectory(join(dir, RECORDS_ROOT)))) {
+    const timings = { sync: now() - started, write: 0 };
+    if (options.requireRecordsTree && !(await hasRecordsTree(checkout))) {
       throw new UsageError(
         `${options.telemetryRepo} has no ${RECORDS_ROOT}/ tree at ${checkout.head.slice(0, 12)}: it is not a telemetry repository; nothing was published`,
         {
@@ -87,8 +97,10 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
       expectedRepos: options.expectedRepos,
       webUrl: webUrlOf(options.gitUrl),
       generatedAt: options.clock.now().toISOString(),
+      now,
     });
-    const report: BuildReport = { build, telemetryCommit: checkout.head };
+    const report: BuildReport = { build, telemetryCommit: checkout.head, timings };
+    const writing = now();
     const files = build.files;
     if (options.dryRun) return { ...report, skipped: "dry-run" };
     if (options.outDir !== undefined) {
@@ -97,6 +109,7 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, file.content);
       }
+      timings.write = now() - writing;
       return { ...report, writtenTo: options.outDir };
     }
     if (!build.changed) return { ...report, skipped: "unchanged" };
@@ -109,6 +122,7 @@ export async function buildAndPublish(options: BuildAndPublishOptions): Promise<
       message: commitMessage(build, checkout.head),
       sleep: options.sleep,
     });
+    timings.write = now() - writing;
     return { ...report, published };
   } finally {
     if (temporary) await rm(dir, { recursive: true, force: true });
@@ -124,10 +138,6 @@ function commitMessage(build: DashboardBuild, head: string): string {
     ...(build.fallback ? [`Full rebuild because ${build.fallback}.`] : []),
     "",
   ].join("\n");
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {

@@ -1,5 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { RECORDS_ROOT } from "../telemetry/record-path.js";
+import { DASHBOARDS_ROOT } from "./dashboard-files.js";
 import { gitEnv, runGit, type GitEnvOptions } from "./run-git.js";
 import { pathExists } from "../util/path-exists.js";
 
@@ -22,21 +24,33 @@ export interface Checkout {
 }
 
 /**
- * Brings a working copy of the telemetry repository up to the remote's default branch: a clone the
- * first time, a fetch (only new objects) afterwards. The working tree is forced to the fetched head,
- * so leftovers of an earlier build can never leak into the next one.
+ * Brings a working copy of the telemetry repository up to the remote's default branch: a partial
+ * clone the first time (commits and trees; no file content), a fetch of new commits and trees
+ * afterwards. The working tree is sparse: it holds only `telemetry/v1/dashboards/` (and top-level
+ * files), which publishing rewrites; records are read from the object database, their blobs
+ * fetched only when a build reads them (`readRecordFiles`). The working tree is forced to the
+ * fetched head, so leftovers of an earlier build can never leak into the next one.
  */
 export async function syncCheckout(options: CheckoutOptions): Promise<Checkout> {
   const env = gitEnv(options.env ?? process.env, options);
   const dir = options.dir;
   if (!(await pathExists(join(dir, ".git")))) {
     await mkdir(dir, { recursive: true });
-    await runGit(["clone", "--quiet", "--no-tags", "--", options.remoteUrl, "."], { cwd: dir, env });
+    await runGit(
+      ["clone", "--quiet", "--no-tags", "--filter=blob:none", "--no-checkout", "--", options.remoteUrl, "."],
+      { cwd: dir, env },
+    );
   } else {
     await runGit(["remote", "set-url", "origin", options.remoteUrl], { cwd: dir, env });
     await runGit(["fetch", "--quiet", "--no-tags", "--prune", "origin"], { cwd: dir, env });
     // The default branch may have been renamed since the clone.
     await runGit(["remote", "set-head", "origin", "--auto"], { cwd: dir, env });
+  }
+  // A working copy made before checkouts were sparse (or by hand) is made sparse once.
+  const sparse = await runGit(["config", "--bool", "core.sparseCheckout"], { cwd: dir, env, allowExit: [1] });
+  if (sparse.stdout.trim() !== "true") {
+    await runGit(["sparse-checkout", "init", "--cone", "--sparse-index"], { cwd: dir, env });
+    await runGit(["sparse-checkout", "set", "--", DASHBOARDS_ROOT], { cwd: dir, env });
   }
   const branch = await defaultBranch(dir, env);
   await runGit(["checkout", "--quiet", "--force", "--detach", `refs/remotes/origin/${branch}`], {
@@ -68,4 +82,14 @@ export async function isAncestor(checkout: Checkout, ancestor: string, head: str
     allowExit: [1, 128],
   });
   return result.code === 0;
+}
+
+/** Does the checkout's head hold a `telemetry/v1/repos/` tree? Asked of git, not of the (sparse) working tree. */
+export async function hasRecordsTree(checkout: Checkout): Promise<boolean> {
+  const result = await runGit(["cat-file", "-t", `${checkout.head}:${RECORDS_ROOT}`], {
+    cwd: checkout.dir,
+    env: checkout.env,
+    allowExit: [128],
+  });
+  return result.code === 0 && result.stdout.trim() === "tree";
 }

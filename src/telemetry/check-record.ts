@@ -1,24 +1,22 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject } from "ajv";
 import type { Problem } from "../errors.js";
 import { findForbiddenDetails } from "./details-guard.js";
-import { TELEMETRY_ENVELOPE_SCHEMA } from "./envelope-schema.js";
 import { isCalendarDate } from "./record-path.js";
+import * as generated from "./record-validators.generated.js";
 
-// ajv-formats is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
+/** An ajv validator: true or false, with the reasons in `errors` after a false. */
+interface CompiledCheck {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-let compiled: { envelope: ValidateFunction; result: ValidateFunction } | undefined;
+/**
+ * The envelope schema and its `details` compiled ahead of time (`recordValidatorSource`), so no
+ * process pays for compiling them.
+ */
+const compiled = generated as unknown as { envelope: CompiledCheck; result: CompiledCheck };
 
 function validators() {
-  if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv, ["date-time"]);
-    compiled = {
-      envelope: ajv.compile(TELEMETRY_ENVELOPE_SCHEMA),
-      result: ajv.compile(TELEMETRY_ENVELOPE_SCHEMA.properties.details),
-    };
-  }
   return compiled;
 }
 

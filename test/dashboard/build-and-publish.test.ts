@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -200,6 +201,42 @@ describe("building and publishing an org's dashboards", () => {
     expect(report.build.filesRead).toBe(0);
     expect(report.skipped).toBe("unchanged");
     expect(await branchHead()).toBe(before);
+  });
+
+  it("fetches only the blobs of the records it reads, into a working copy that holds only the dashboards", async () => {
+    await emit({ engine: "preflight", cid: "103-1", at: "2026-11-22T11:30:00.000Z" });
+    const added = "telemetry/v1/repos/acme-widgets/2026-11-22/103-1/preflight.json";
+    const dir = join(scratch, "partial");
+    const report = await build("2026-11-22T11:40:00.000Z", { checkoutDir: dir });
+    expect(report.build.mode).toBe("incremental");
+    expect(report.build.filesRead).toBe(1);
+    expect(report.published?.changed.length).toBeGreaterThan(0);
+
+    expect(existsSync(join(dir, "telemetry/v1/repos"))).toBe(false);
+    expect(existsSync(join(dir, "telemetry/v1/dashboards/state.json"))).toBe(true);
+    const listing = await run("git", ["ls-tree", "-r", "HEAD", "--", "telemetry/v1/repos/"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    const blobs = new Map(
+      listing.stdout
+        .trim()
+        .split("\n")
+        .map((line) => [line.split("\t")[1], line.split("\t")[0].split(" ")[2]] as const),
+    );
+    expect(blobs.size).toBeGreaterThan(5);
+    // `--missing=print` lists what the partial clone never fetched, without fetching it.
+    const objects = await run("git", ["rev-list", "--objects", "--missing=print", "HEAD"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    const missing = new Set(
+      objects.stdout
+        .split("\n")
+        .filter((line) => line.startsWith("?"))
+        .map((line) => line.slice(1)),
+    );
+    for (const [path, oid] of blobs) expect(missing.has(oid), path).toBe(path !== added);
   });
 
   it("rebuilds from scratch, saying why, when the stored state was written by the previous version", async () => {

@@ -210,7 +210,6 @@ function checkText(text: string): void {
       throw new NoteFormatError("note", "the note's text holds a control character");
     }
   }
-
 }
 
 /** Splits at the first `count - 1` plus signs: base64 key material may itself hold `+`. */

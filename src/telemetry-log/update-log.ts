@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { runGit, type GitRunOptions } from "../dashboard/run-git.js";
 import { ValidationError } from "../errors.js";
 import { formatCheckpoint, parseCheckpoint } from "../tlog/checkpoint.js";
@@ -160,8 +158,8 @@ interface Previous {
 }
 
 async function readPrevious(options: UpdateLogOptions): Promise<Previous | undefined> {
-  const stateText = await readIfPresent(join(options.cwd, STATE_FILE));
-  const note = await readIfPresent(join(options.cwd, CHECKPOINT_FILE));
+  const stateText = await readAtHead(options, STATE_FILE);
+  const note = await readAtHead(options, CHECKPOINT_FILE);
   if (stateText === undefined && note === undefined) return undefined;
   const refuse = (file: string, message: string, path = ""): never => {
     throw new ValidationError(
@@ -205,11 +203,9 @@ async function readPrevious(options: UpdateLogOptions): Promise<Previous | undef
   return { frontier, commit: state.commit, time };
 }
 
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+/** A file of the commit being checkpointed (not of the working tree), or undefined when it has none. */
+async function readAtHead(options: UpdateLogOptions, path: string): Promise<string | undefined> {
+  const found = await runGit(["cat-file", "-e", `${options.head}:${path}`], { cwd: options.cwd, env: options.env, allowExit: [1, 128] });
+  if (found.code !== 0) return undefined;
+  return (await runGit(["cat-file", "blob", `${options.head}:${path}`], { cwd: options.cwd, env: options.env })).stdout;
 }

@@ -205,7 +205,13 @@ async function readPrevious(options: UpdateLogOptions): Promise<Previous | undef
 
 /** A file of the commit being checkpointed (not of the working tree), or undefined when it has none. */
 async function readAtHead(options: UpdateLogOptions, path: string): Promise<string | undefined> {
-  const found = await runGit(["cat-file", "-e", `${options.head}:${path}`], { cwd: options.cwd, env: options.env, allowExit: [1, 128] });
+  const found = await runGit(["cat-file", "-e", `${options.head}:${path}`], {
+    cwd: options.cwd,
+    env: options.env,
+    allowExit: [1, 128],
+  });
   if (found.code !== 0) return undefined;
-  return (await runGit(["cat-file", "blob", `${options.head}:${path}`], { cwd: options.cwd, env: options.env })).stdout;
+  return (
+    await runGit(["cat-file", "blob", `${options.head}:${path}`], { cwd: options.cwd, env: options.env })
+  ).stdout;
 }

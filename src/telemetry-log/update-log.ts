@@ -102,7 +102,7 @@ export async function updateLog(options: UpdateLogOptions): Promise<LogUpdate> {
       }
     }
     additions.sort((a, b) => compareLeafPaths(a.path, b.path));
-    added.push(...additions);
+    for (const addition of additions) added.push(addition);
   }
 
   const entries: LeafEntry[] = [];

@@ -50,7 +50,7 @@ export interface VerifyReport {
   checkpoints: number;
   recordsVerified: number;
   /** Records newer than the latest checkpoint: not yet covered, not tampering. */
-  pending: Array<{ path: string; commit?: string }>;
+  pending: Array<{ path: string }>;
   trusted?: { size: number; extended: boolean };
   findings: Finding[];
 }
@@ -84,18 +84,16 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
   ).stdout.trim();
   const findings: Finding[] = [];
 
-  // 1. History: the last change of every record path, every checkpoint version, leaf-index edits.
-  const lastChange = new Map<string, { status: string; commit: string }>();
+  // 1. History of the log's own files: every checkpoint version, leaf-index edits. Record paths are
+  // looked up only for the records found tampered (step 8), so this pass stays small.
   const versions: Array<{ commit: string; blob: string }> = [];
   for await (const { commit, changes } of firstParentChanges({
     ...git,
     to: head,
-    pathspecs: [`${RECORDS_ROOT}/`, `${CHECKPOINTS_ROOT}/`],
+    pathspecs: [`${CHECKPOINTS_ROOT}/`],
   })) {
     for (const change of changes) {
-      if (isLeafPath(change.path)) {
-        lastChange.set(change.path, { status: change.status, commit });
-      } else if (change.path === CHECKPOINT_FILE) {
+      if (change.path === CHECKPOINT_FILE) {
         if (change.status === "D") {
           findings.push({
             kind: "no-checkpoint",
@@ -181,7 +179,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
       });
       for (const entry of (await readIndexAt(at, git, [])).slice(index.length, size)) {
         findings.push({
-          ...recordFinding("deleted", entry.path, lastChange),
+          ...recordFinding("deleted", entry.path),
           message: "logged, then dropped from the log",
         });
       }
@@ -223,14 +221,14 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
   for (const entry of index.slice(0, covered)) {
     if (logged.has(entry.path)) {
       findings.push({
-        ...recordFinding("inserted", entry.path, lastChange),
+        ...recordFinding("inserted", entry.path),
         message: "logged twice: deleted and written again",
       });
       continue;
     }
     logged.add(entry.path);
     if (!records.has(entry.path)) {
-      findings.push({ ...recordFinding("deleted", entry.path, lastChange), message: "logged, then deleted" });
+      findings.push({ ...recordFinding("deleted", entry.path), message: "logged, then deleted" });
     } else toRead.push(entry);
   }
   let n = 0;
@@ -241,7 +239,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
     const entry = toRead[n];
     n += 1;
     if (!recordLeafHash(entry.path, bytes).equals(entry.hash)) {
-      findings.push({ ...recordFinding("changed", entry.path, lastChange), message: "logged, then changed" });
+      findings.push({ ...recordFinding("changed", entry.path), message: "logged, then changed" });
     }
   }
 
@@ -251,10 +249,10 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
     if (logged.has(path)) continue;
     if (isBackdated(path, latest?.time)) {
       findings.push({
-        ...recordFinding("inserted", path, lastChange),
+        ...recordFinding("inserted", path),
         message: `written into an old directory after the checkpoint of ${latest!.time!.toISOString()}`,
       });
-    } else pending.push({ path, commit: lastChange.get(path)?.commit });
+    } else pending.push({ path });
   }
 
   // 7. The auditor's trusted checkpoint: the log must extend it.
@@ -288,6 +286,18 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyReport
     }
   }
 
+  // 8. The commit that last touched each tampered record.
+  const unnamed = findings.filter((f) => isLeafPath(f.path) && f.commit === undefined);
+  const commits = await lastCommits(
+    head,
+    unnamed.map((f) => f.path),
+    git,
+  );
+  for (const finding of unnamed) {
+    const commit = commits.get(finding.path);
+    if (commit !== undefined) finding.commit = commit;
+  }
+
   return {
     ok: findings.length === 0,
     head,
@@ -306,13 +316,37 @@ function extensionsOf(checkpoint: Checkpoint): { telemetryCommit?: string; time?
   return { ...(commit ? { telemetryCommit: commit } : {}), ...(time ? { time } : {}) };
 }
 
-function recordFinding(
-  kind: "changed" | "deleted" | "inserted",
-  path: string,
-  lastChange: Map<string, { status: string; commit: string }>,
-): Omit<Finding, "message"> {
-  const commit = lastChange.get(path)?.commit;
-  return { kind, path, ...(commit ? { commit } : {}) };
+function recordFinding(kind: "changed" | "deleted" | "inserted", path: string): Omit<Finding, "message"> {
+  return { kind, path };
+}
+
+/** Above this many paths, one pass over the history beats one `git log` per path. */
+const LOOKUP_LIMIT = 50;
+
+/** The last first-parent commit that touched each path (its deletion, change or addition). */
+async function lastCommits(
+  head: string,
+  paths: readonly string[],
+  git: GitRunOptions,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (paths.length === 0) return found;
+  if (paths.length <= LOOKUP_LIMIT) {
+    for (const path of paths) {
+      const out = await runGit(["log", "--first-parent", "-1", "--format=%H", head, "--", path], git);
+      if (out.stdout.trim() !== "") found.set(path, out.stdout.trim());
+    }
+    return found;
+  }
+  const wanted = new Set(paths);
+  for await (const { commit, changes } of firstParentChanges({
+    ...git,
+    to: head,
+    pathspecs: [`${RECORDS_ROOT}/`],
+  })) {
+    for (const change of changes) if (wanted.has(change.path)) found.set(change.path, commit);
+  }
+  return found;
 }
 
 /** The leaf index at `commit`: its chunk files in order, checked to follow one another. */
@@ -345,7 +379,7 @@ async function readIndexAt(commit: string, git: GitRunOptions, findings: Finding
         message: `line ${problem.line ?? 0}: ${problem.message}`,
       });
     }
-    entries.push(...parsed.entries);
+    for (const entry of parsed.entries) entries.push(entry);
   }
   return entries;
 }

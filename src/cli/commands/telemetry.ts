@@ -136,4 +136,77 @@ ${EXIT_CODES}
 `,
     load: () => import("../telemetry/show.js"),
   },
+  keygen: {
+    summary: "make the Ed25519 key pair that signs telemetry checkpoints",
+    usage: `Usage: task-assistant telemetry keygen --name NAME --out FILE [--json]
+
+Writes a new Ed25519 signing key to FILE (mode 0600; an existing FILE is refused) in the C2SP
+signed-note format (PRIVATE+KEY+NAME+ID+BASE64) and prints the public key (NAME+ID+BASE64) that
+auditors pass to \`telemetry verify --key\`. Keep FILE where the App's private key is kept (a secret
+of the operator's App repository or of the token broker), never in a host repository.
+
+Exit codes: 0 written · 2 bad name, or FILE exists or cannot be written.
+
+Example:
+  task-assistant telemetry keygen --name example.com/telemetry-log --out checkpoint-key.txt
+`,
+    load: () => import("../telemetry/keygen.js"),
+  },
+  checkpoint: {
+    summary: "sign a checkpoint over the telemetry log (records appended since the last one)",
+    usage: `Usage: task-assistant telemetry checkpoint --repo O/T [--key-file FILE] [--origin NAME]
+         [--checkout DIR] [--dry-run] [--json]
+
+Reads the repository's stored log state (telemetry/v1/checkpoints/state.json: frontier, size, last
+telemetry commit), checks it against the signed checkpoint, reads only the commits after it, appends
+each record they add as a leaf (commits in first-parent order, oldest first; inside a commit, paths
+in byte order; leaf data = path, NUL, record bytes; RFC 6962 hashing), signs the new tree head as a
+C2SP checkpoint and publishes checkpoint, state and the new leaf-index file in one commit that
+touches only telemetry/v1/checkpoints/. Raw records are never changed. A record changed, deleted or
+inserted into an old directory (older than the day before the last checkpoint) is reported and
+never logged. A push refused because records arrived meanwhile is retried on the new head.
+
+Options:
+  --repo O/T          the org's telemetry repository
+  --key-file FILE     the signing key (else TA_CHECKPOINT_KEY_FILE, else TA_CHECKPOINT_KEY)
+  --origin NAME       the log's origin line (default task-assistant.telemetry/O/T)
+  --checkout DIR      reuse this working copy between runs
+  --dry-run           compute and report; publish nothing
+  --json              machine-readable report
+
+${ENDPOINT} App credentials (TA_APP_ID, TA_APP_PRIVATE_KEY_FILE) work as for dashboard build.
+Exit codes: 0 checkpointed (or nothing new) · 1 tampering seen (reported, not logged) · 2 bad input,
+or the stored state does not match the signed checkpoint or names a commit history no longer has ·
+3 git or GitHub failed.
+`,
+    load: () => import("../telemetry/checkpoint.js"),
+  },
+  verify: {
+    summary: "prove a telemetry repository's records match its signed checkpoints (auditors)",
+    usage: `Usage: task-assistant telemetry verify (--repo O/T | --dir CLONE) --key PUBLIC_KEY
+         [--origin NAME] [--trusted-checkpoint FILE] [--ref REF] [--json]
+
+Recomputes every logged record's leaf from the bytes now at its path, checks every checkpoint in the
+branch's first-parent history (signature by PUBLIC_KEY, origin, root over the leaf index, and an
+RFC 6962 consistency proof against the checkpoint before it), and names every record changed,
+deleted or inserted into an old directory after it was checkpointed, with its path and the commit
+that did it. With --trusted-checkpoint (a checkpoint kept from an earlier verify) it proves the
+current log extends that one: this catches a history rewritten and re-signed from scratch.
+Records newer than the latest checkpoint are listed as pending, not as tampering.
+
+Options:
+  --repo O/T                 clone the telemetry repository (read access) into a temporary directory
+  --dir CLONE                verify a local clone instead (needs --origin)
+  --key PUBLIC_KEY           the log's public key NAME+ID+BASE64, or a file holding it
+  --origin NAME              the expected origin (default task-assistant.telemetry/O/T)
+  --trusted-checkpoint FILE  a checkpoint the auditor kept
+  --ref REF                  verify this commit instead of the default branch's head
+  --json                     machine-readable report
+
+${ENDPOINT}
+Exit codes: 0 verified · 1 tampering found · 2 bad input (key, flags, trusted checkpoint) · 3 git
+or GitHub failed.
+`,
+    load: () => import("../telemetry/verify.js"),
+  },
 };

@@ -112,9 +112,7 @@ describe("limits, conditional requests, faults and stats", () => {
         users: [{ login: "owner" }],
         orgs: [{ login: "acme", members: [{ login: "owner", role: "admin" }] }],
         repos: [{ name: "acme/widgets" }],
-        apps: [
-          { slug: "task-assistant", owner: "acme", permissions: { issues: "write", metadata: "read" } },
-        ],
+        apps: [{ slug: "task-assistant", owner: "acme", permissions: { issues: "write", metadata: "read" } }],
         installations: [{ app: "task-assistant", account: "acme", repository_selection: "all" }],
         tokens: [{ token: "ghp_owner_00001", user: "owner" }],
         limits: { content_creation_per_minute: 2 },

@@ -133,15 +133,8 @@ describe("the runner", () => {
     );
     expect(report.ok).toBe(true);
     expect(validate.calls).toHaveLength(1);
-    // Each conflicted record waits as a pending ref and lands in a commit of its own (blob, ref,
-    // tree, commit, fast-forward, ref removed).
     expect(writesIn(await github.stats())).toEqual([
-      "DELETE /repos/{owner}/{repo}/git/refs/{ref} 204 ×2",
-      "PATCH /repos/{owner}/{repo}/git/refs/{ref} 200 ×2",
-      "POST /repos/{owner}/{repo}/git/blobs 201 ×2",
-      "POST /repos/{owner}/{repo}/git/commits 201 ×2",
-      "POST /repos/{owner}/{repo}/git/refs 201 ×2",
-      "POST /repos/{owner}/{repo}/git/trees 201 ×2",
+      "PUT /repos/{owner}/{repo}/contents/{path} 201 ×2",
       "PUT /repos/{owner}/{repo}/contents/{path} 409 ×2",
     ]);
     expect(

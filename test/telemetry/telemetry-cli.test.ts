@@ -267,20 +267,9 @@ describe("a result file that holds a secret instead of a result", () => {
 describe("a writer killed in the middle of its retries", () => {
   it("leaves no partial record, and running it again stores exactly one", { timeout: 120_000 }, async () => {
     const file = await resultFile(JSON.stringify(aResult()));
-    // Every PUT and every landing of the pending record meets a moved branch.
-    await world.addFaults(
-      { route: CONTENTS_PUT, status: 409 },
-      { route: "PATCH /repos/{owner}/{repo}/git/refs/{ref}", status: 409 },
-    );
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
     const child = spawnCli(emitArgs("cli-killed", file));
-    const conflicts = async () => {
-      const routes = (await world.stats()).by_route;
-      return (
-        (routes[CONTENTS_PUT]?.["409"] ?? 0) +
-        (routes["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]?.["409"] ?? 0)
-      );
-    };
-    await waitFor(async () => (await conflicts()) >= 3);
+    await waitFor(async () => ((await world.stats()).by_route[CONTENTS_PUT]?.["409"] ?? 0) >= 3);
     child.kill("SIGKILL");
     expect(await child.exited).toMatchObject({ signal: "SIGKILL" });
     expect(await stored(`${RECORD_DIR}/cli-killed/validate.json`)).toBeUndefined();

@@ -113,11 +113,7 @@ describe("independent telemetry writers (separate OS processes, as separate runn
   }, 60_000);
 
   it("exit 3 naming the record's path and reason, and keep its bytes in a file the job summary names", async () => {
-    // Every PUT and every landing of the pending record meets a moved branch, until the deadline.
-    await world.addFaults(
-      { route: CONTENTS_PUT, status: 409 },
-      { route: "PATCH /repos/{owner}/{repo}/git/refs/{ref}", status: 409 },
-    );
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
     const result = join(workdir, "result-lost.json");
     await writeFile(
       result,

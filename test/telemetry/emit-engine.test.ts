@@ -322,15 +322,10 @@ describe("contended writes land together through pending refs", () => {
 });
 
 describe("eight concurrent writers under injected faults", () => {
-  // The same check with 500 records runs in `npm run soak`; contended records land through
-  // pending refs, whose landing rounds read more than a PUT, so the suite's case is small.
-  it(
-    "stores exactly the 40 intended records, none lost or duplicated, every write in the history",
-    { timeout: 180_000 },
-    async () => {
-      await checkConcurrentWriters(world, { records: 40, min409: 8, min503: 0 });
-    },
-  );
+  // The same check with 500 records runs in `npm run soak`.
+  it("stores exactly the 100 intended records, none lost or duplicated, every write in the history", async () => {
+    await checkConcurrentWriters(world, { records: 100, min409: 20, min503: 0 });
+  });
 });
 
 describe("concurrent emits through one client", () => {

@@ -35,7 +35,7 @@ export class HeadIndex {
   ) {}
 
   /** Blob ids of what is stored at the plans' paths (absent paths are not in the map). */
-  async lookup(plans: readonly Pick<EmitPlan, "path">[]): Promise<Map<string, string>> {
+  async lookup(plans: readonly EmitPlan[]): Promise<Map<string, string>> {
     for (const dateDirectory of new Set(plans.map((plan) => parentOf(parentOf(plan.path))))) {
       if (this.runsByDate.has(dateDirectory) || this.blocked.has(dateDirectory)) continue;
       const listing = await this.list(dateDirectory);

@@ -82,13 +82,8 @@ export class WriteAttempts {
 
   /** Starts an attempt; returns its start time for the latency-scaled backoff. */
   begin(): number {
-    this.attempt += 1;
-    return this.step();
-  }
-
-  /** Starts a request that cannot store the record by itself (not counted as an attempt). */
-  step(): number {
     this.options.signal?.throwIfAborted();
+    this.attempt += 1;
     return this.now();
   }
 
@@ -107,7 +102,6 @@ export class WriteAttempts {
     verdict: FailureVerdict & { kind: "retry" | "wait" },
     startedAt: number,
     giveUp: (why: string) => ExternalError,
-    options: { grow?: boolean } = {},
   ): Promise<void> {
     let waitMs: number;
     if (verdict.kind === "wait") {
@@ -116,10 +110,8 @@ export class WriteAttempts {
       this.retries += 1;
       if (this.retries >= this.policy.maxAttempts) throw giveUp("attempts exhausted");
       // The ceiling doubles with every collision this write has met (the contention it observed),
-      // up to the cap, and is drawn from in full: writers that collided spread apart. Without
-      // `grow` (a collision that most likely carried this write along), it stays at one unit.
-      const retry = options.grow === false ? 1 : this.retries;
-      waitMs = backoffDelayMs(retry, this.policy, this.random, this.now() - startedAt);
+      // up to the cap, and is drawn from in full: writers that collided spread apart.
+      waitMs = backoffDelayMs(this.retries, this.policy, this.random, this.now() - startedAt);
     }
     if (this.now() + waitMs > this.deadline) {
       throw giveUp(`the next try would pass the ${formatDuration(this.policy.deadlineMs)} deadline`);

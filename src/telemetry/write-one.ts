@@ -1,7 +1,6 @@
 import { ExternalError, ImmutableRecordConflict } from "../errors.js";
 import type { GitHub } from "../github/octokit.js";
 import type { EmitPlan } from "./plan-emit.js";
-import { writeThroughPending } from "./write-pending.js";
 import {
   httpFailure,
   isHttpError,
@@ -22,17 +21,13 @@ export interface EmitResult {
 }
 
 /**
- * Stores one planned record with a contents `PUT` (no `sha`, so it only creates): one request when
+ * Stores one planned record with contents `PUT`s (no `sha`, so they only create): one request when
  * nothing goes wrong. A 422 means a file is there: identical bytes → `identical`; different →
- * `ImmutableRecordConflict`, nothing overwritten. When the branch moved under the `PUT` (a 409:
- * other writers are committing), the record waits as a pending ref and lands together with the
- * others waiting there (`writeThroughPending`), so contended writers share commits; if the server
- * will not take the pending ref, the `PUT` is retried with backoff instead.
+ * `ImmutableRecordConflict`, nothing overwritten.
  */
 export async function writeOne(github: GitHub, plan: EmitPlan, options: EmitOptions): Promise<EmitResult> {
   const attempts = new WriteAttempts(options);
   const target = `${plan.owner}/${plan.repo}:${plan.path}`;
-  let pendingTried = false;
   for (;;) {
     const startedAt = attempts.begin();
     let failure;
@@ -70,11 +65,6 @@ export async function writeOne(github: GitHub, plan: EmitPlan, options: EmitOpti
             verdict.reason,
             "let the Task Assistant App commit to the telemetry repository's default branch (branch protection or a ruleset refuses it); nothing was written",
           );
-    }
-    if (verdict.kind === "retry" && verdict.cause === "conflict" && !pendingTried) {
-      pendingTried = true;
-      const landed = await writeThroughPending(github, plan, attempts);
-      if (landed !== "unsupported") return landed;
     }
     await attempts.waitAfter(failure, verdict, startedAt, (why) =>
       writeFailed(target, failure, attempts.attempt, why),

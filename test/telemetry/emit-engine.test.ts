@@ -41,14 +41,6 @@ async function storedText(path: string): Promise<string | undefined> {
   }
 }
 
-/** A server that will not take the pending ref: conflicted writes go on with contents PUTs. */
-const REFUSE_PENDING = { route: "POST /repos/{owner}/{repo}/git/refs", status: 422 };
-const PENDING_REFUSED = {
-  "POST /repos/{owner}/{repo}/git/blobs": { "201": 1 },
-  "POST /repos/{owner}/{repo}/git/refs": { "422": 1 },
-  "GET /repos/{owner}/{repo}/git/ref/{ref}": { "404": 1 },
-};
-
 describe("emitRecord against the local GitHub", () => {
   it("stores an uncontended record with exactly one request: one contents PUT, no .keep", async () => {
     const record = aRecord({ correlation_id: "uncontended-1" });
@@ -128,7 +120,7 @@ describe("emitRecord against the local GitHub", () => {
   });
 
   it("retries conflicts with growing, jittered waits and stops after maxAttempts when one is set", async () => {
-    await world.addFaults({ route: CONTENTS_PUT, status: 409 }, REFUSE_PENDING);
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
     const time = virtualTime();
     const attempt = emitRecord(
       world.github,
@@ -138,11 +130,11 @@ describe("emitRecord against the local GitHub", () => {
     await expect(attempt).rejects.toThrow(/failed after 8 attempts \(HTTP 409; attempts exhausted\)/);
     // Full jitter at 0.75 of a ceiling of 100 ms doubling up to 5 s.
     expect(time.sleeps).toEqual([75, 150, 300, 600, 1200, 2400, 3750]);
-    expect((await world.stats()).by_route).toEqual({ [CONTENTS_PUT]: { "409": 8 }, ...PENDING_REFUSED });
+    expect((await world.stats()).by_route).toEqual({ [CONTENTS_PUT]: { "409": 8 } });
   });
 
   it("by default keeps retrying conflicts past any small count, until the deadline", async () => {
-    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 30 }, REFUSE_PENDING);
+    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 30 });
     const time = virtualTime();
     const result = await emitRecord(
       world.github,
@@ -157,7 +149,7 @@ describe("emitRecord against the local GitHub", () => {
   });
 
   it("gives up on endless conflicts when the default ten-minute deadline is spent, not before", async () => {
-    await world.addFaults({ route: CONTENTS_PUT, status: 409 }, REFUSE_PENDING);
+    await world.addFaults({ route: CONTENTS_PUT, status: 409 });
     const time = virtualTime();
     const attempt = emitRecord(
       world.github,
@@ -240,84 +232,6 @@ describe("refusals happen before any request", () => {
   it.each(refusals)("refuses %s and makes no request", async (_name, input, type) => {
     await expect(emitRecord(world.github, input())).rejects.toBeInstanceOf(type);
     expect((await world.stats()).total).toBe(0);
-  });
-});
-
-describe("contended writes land together through pending refs", () => {
-  const repo = { owner: "acme", repo: "telemetry" };
-  /** Leaves a record pending as a writer does before landing (or as one that died there). */
-  async function leavePending(path: string, text: string): Promise<void> {
-    const { data: blob } = await world.github.rest.git.createBlob({
-      ...repo,
-      content: Buffer.from(text).toString("base64"),
-      encoding: "base64",
-    });
-    await world.github.rest.git.createRef({ ...repo, ref: `refs/telemetry-pending/${path}`, sha: blob.sha });
-  }
-  async function pendingRefs(): Promise<string[]> {
-    const { data } = await world.github.rest.git.listMatchingRefs({ ...repo, ref: "telemetry-pending/" });
-    return data.map((ref) => ref.ref.slice("refs/telemetry-pending/".length)).sort();
-  }
-  beforeEach(async () => {
-    // Landing needs a branch: a record makes sure the telemetry repository has its first commit.
-    await emitRecord(world.github, {
-      telemetry_repo: "acme/telemetry",
-      record: aRecord({ correlation_id: "pending-branch" }),
-    });
-    await world.resetStats();
-  });
-
-  it("lands a conflicted record in one commit with a record another writer left pending, then clears its ref", async () => {
-    const orphan = aRecord({ correlation_id: "pending-orphan" });
-    await leavePending(recordPathOf(orphan), serializeRecord(orphan));
-    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 1 });
-    const record = aRecord({ correlation_id: "pending-1" });
-    const result = await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record });
-
-    expect(result).toMatchObject({ outcome: "created", attempts: 2, commit_sha: expect.any(String) });
-    expect(await storedText(recordPathOf(record))).toBe(serializeRecord(record));
-    expect(await storedText(recordPathOf(orphan))).toBe(serializeRecord(orphan));
-    const { stdout: added } = await run("git", ["show", "--name-only", "--format=", result.commit_sha!], {
-      cwd: await world.clone(),
-      env: gitEnv(),
-    });
-    expect(added.trim().split("\n").sort()).toEqual([recordPathOf(orphan), recordPathOf(record)].sort());
-    // Its own ref is gone; the orphan's goes with the next landing, which finds it stored.
-    expect(await pendingRefs()).toEqual([recordPathOf(orphan)]);
-    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 1 });
-    await emitRecord(world.github, {
-      telemetry_repo: "acme/telemetry",
-      record: aRecord({ correlation_id: "pending-2" }),
-    });
-    expect(await pendingRefs()).toEqual([]);
-  });
-
-  it("never overwrites a stored record with a pending one that holds other bytes", async () => {
-    const stored = aRecord({ correlation_id: "pending-stored" });
-    await emitRecord(world.github, { telemetry_repo: "acme/telemetry", record: stored });
-    const forged = { ...stored, details: aResult({ summary: "other bytes" }) };
-    await leavePending(recordPathOf(stored), serializeRecord(forged));
-    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 1 });
-    const record = aRecord({ correlation_id: "pending-3" });
-    await expect(
-      emitRecord(world.github, { telemetry_repo: "acme/telemetry", record }),
-    ).resolves.toMatchObject({ outcome: "created" });
-
-    expect(await storedText(recordPathOf(stored))).toBe(serializeRecord(stored));
-    expect(await storedText(recordPathOf(record))).toBe(serializeRecord(record));
-    await world.github.rest.git.deleteRef({ ...repo, ref: `telemetry-pending/${recordPathOf(stored)}` });
-  });
-
-  it("refuses a record whose path another record already waits for, and stores nothing there", async () => {
-    const record = aRecord({ correlation_id: "pending-taken" });
-    const rival = { ...record, details: aResult({ summary: "the rival's outcome" }) };
-    await leavePending(recordPathOf(record), serializeRecord(rival));
-    await world.addFaults({ route: CONTENTS_PUT, status: 409, count: 1 });
-    const attempt = emitRecord(world.github, { telemetry_repo: "acme/telemetry", record });
-
-    await expect(attempt).rejects.toBeInstanceOf(ImmutableRecordConflict);
-    expect(await storedText(recordPathOf(record))).toBeUndefined();
-    await world.github.rest.git.deleteRef({ ...repo, ref: `telemetry-pending/${recordPathOf(record)}` });
   });
 });
 

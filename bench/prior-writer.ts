@@ -10,6 +10,7 @@ export async function priorWrite(
   github: GitHub,
   telemetryRepo: string,
   record: TelemetryRecord,
+  onWait: (ms: number) => void = () => {},
 ): Promise<boolean> {
   const [owner, repo] = telemetryRepo.split("/");
   const path = recordPathOf(record);
@@ -29,6 +30,7 @@ export async function priorWrite(
       return true;
     } catch (error) {
       if ((error as { status?: number }).status !== 409 || attempt === 5) return false;
+      onWait(1_000);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }

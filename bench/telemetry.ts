@@ -11,7 +11,8 @@
  *      contents PUT: lost and duplicated (target 0/0 for ours), records/s against the baseline
  *      (target ≥ 3×) and the median requests per record.
  *
- * `npm run bench:telemetry -- --part 3` runs one part only.
+ * `npm run bench:telemetry -- --part 3` runs one part only; `--writers N` runs part 3 with N writers
+ * only.
  *
  * Lost = not stored at the end; duplicated = a (correlation id, engine) stored more than once;
  * both counted by reading the telemetry tree back through the API. Throughput counts the write
@@ -134,14 +135,45 @@ interface WriterReport {
   stored: number;
   failed: number;
   requests: number[];
+  /** The writer's time from the start signal to its last record, and the parts of it. */
+  totalMs: number;
+  requestMs: number;
+  sleepMs: number;
+  /** Answers by "METHOD status" (a 409 marked moved or injected). */
+  answers: Record<string, number>;
 }
+
+/**
+ * The injected faults: 30% 409 on each request that moves the branch (a contents PUT, a ref
+ * update) and 5% 503 on every write a writer may make, so that no write path sees fewer faults
+ * than the contents PUT.
+ */
+const INJECTED = [
+  { route: CONTENTS_PUT, status: 409, probability: 0.3 },
+  { route: "PATCH /repos/{owner}/{repo}/git/refs/{ref}", status: 409, probability: 0.3 },
+  ...[
+    CONTENTS_PUT,
+    "POST /repos/{owner}/{repo}/git/blobs",
+    "POST /repos/{owner}/{repo}/git/trees",
+    "POST /repos/{owner}/{repo}/git/commits",
+    "POST /repos/{owner}/{repo}/git/refs",
+    "PATCH /repos/{owner}/{repo}/git/refs/{ref}",
+  ].map((route) => ({ route, status: 503, probability: 0.05 })),
+];
 
 /**
  * Independent writers as separate OS processes: each gets every `writers`-th record, starts, says
  * ready, and on the signal writes its records in turn with its own client.
  */
-async function independent(mode: "ours" | "baseline", target: string, writers: number) {
-  const batch = records(target, RECORDS).map((record) => serializeRecord(record));
+async function independent(
+  mode: "ours" | "baseline",
+  target: string,
+  writers: number,
+  options: { count?: number; faults?: boolean } = {},
+) {
+  const total = options.count ?? RECORDS;
+  const batch = records(target, total).map((record) => serializeRecord(record));
+  const spawned = performance.now();
   const children = Array.from({ length: writers }, (_, index) => {
     const child = spawn(
       process.execPath,
@@ -169,11 +201,9 @@ async function independent(mode: "ours" | "baseline", target: string, writers: n
     const line = await lines.next();
     if (line.value !== "ready") throw new Error("a writer process did not start");
   }
+  const startupSeconds = (performance.now() - spawned) / 1000;
   await admin("POST", "stats/reset");
-  await admin("POST", "faults", [
-    { route: CONTENTS_PUT, status: 409, probability: 0.3 },
-    { route: CONTENTS_PUT, status: 503, probability: 0.05 },
-  ]);
+  if (options.faults !== false) await admin("POST", "faults", INJECTED);
   const started = performance.now();
   for (const { child } of children) child.stdin.write("go\n");
   const reports: WriterReport[] = [];
@@ -189,16 +219,38 @@ async function independent(mode: "ours" | "baseline", target: string, writers: n
   const stats = await admin("GET", "stats");
   const { stored, duplicated } = await storedRecords(target);
   const perRecord = reports.flatMap((report) => report.requests).sort((a, b) => a - b);
+  const sum = (pick: (report: WriterReport) => number) =>
+    reports.reduce((total, report) => total + pick(report), 0) / 1000;
+  const answers: Record<string, number> = {};
+  for (const report of reports)
+    for (const [key, value] of Object.entries(report.answers)) answers[key] = (answers[key] ?? 0) + value;
   return {
     seconds,
+    startupSeconds,
+    writerSeconds: sum((report) => report.totalMs),
+    requestSeconds: sum((report) => report.requestMs),
+    sleepSeconds: sum((report) => report.sleepMs),
+    answers,
     stored,
-    lost: RECORDS - stored,
+    lost: total - stored,
     duplicated,
     perSecond: stored / seconds,
     requests: stats.total,
     median: perRecord[Math.floor(perRecord.length / 2)],
-    faults: stats.by_route[CONTENTS_PUT] ?? {},
   };
+}
+
+type Figures = Awaited<ReturnType<typeof independent>>;
+
+/** Where the writers' time went: per writer-second, in requests, waiting, and the rest (its own CPU). */
+function breakdown(figures: Figures): string {
+  const share = (part: number) => `${Math.round((100 * part) / figures.writerSeconds)}%`;
+  const other = figures.writerSeconds - figures.requestSeconds - figures.sleepSeconds;
+  const answers = Object.entries(figures.answers)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(", ");
+  return `            time: ${fixed(figures.writerSeconds, 0)} writer-s = ${share(figures.requestSeconds)} in requests + ${share(figures.sleepSeconds)} waiting between attempts + ${share(other)} other; start-up before the clock ${fixed(figures.startupSeconds, 1)} s\n            answers: ${answers}`;
 }
 
 async function uncontended(writer: Writer, target: string): Promise<number> {
@@ -232,6 +284,8 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const partFlag = process.argv.indexOf("--part");
 const only = partFlag === -1 ? undefined : Number(process.argv[partFlag + 1]);
 const part = (n: number) => only === undefined || only === n;
+const writersFlag = process.argv.indexOf("--writers");
+const processWriters = writersFlag === -1 ? PROCESS_WRITERS : [Number(process.argv[writersFlag + 1])];
 
 try {
   console.log(`emit-engine benchmark against the local GitHub (${server.url})\n`);
@@ -260,9 +314,17 @@ try {
     );
   }
 
-  for (const writers of part(3) ? PROCESS_WRITERS : []) {
+  if (part(3)) {
+    // The server's own pace for one commit per record: one writer alone, no faults.
+    const alone = await independent("ours", "processes-alone", 1, { count: 100, faults: false });
     console.log(
-      `3. ${writers} independent writers (separate OS processes, one client each), ${RECORDS} records, 30% 409 + 5% 503 injected`,
+      `3. one writer alone, no faults: ${fixed(alone.perSecond)} records/s (${alone.stored} stored; the server's pace for one commit per record)`,
+    );
+    console.log(breakdown(alone) + "\n");
+  }
+  for (const writers of part(3) ? processWriters : []) {
+    console.log(
+      `3. ${writers} independent writers (separate OS processes, one client each), ${RECORDS} records, 30% 409 on each branch move + 5% 503 on each write injected`,
     );
     const prior = await independent("baseline", `processes-${writers}-baseline`, writers);
     const now = await independent("ours", `processes-${writers}-ours`, writers);
@@ -271,8 +333,9 @@ try {
       ["ours    ", now],
     ] as const) {
       console.log(
-        `   ${name} ${fixed(figures.perSecond)} records/s  (${figures.stored} stored, ${figures.lost} lost, ${figures.duplicated} duplicated, ${fixed(figures.seconds, 1)} s, median ${figures.median} requests/record, mean ${fixed(figures.requests / RECORDS)}; PUT answers ${JSON.stringify(figures.faults)})`,
+        `   ${name} ${fixed(figures.perSecond)} records/s  (${figures.stored} stored, ${figures.lost} lost, ${figures.duplicated} duplicated, ${fixed(figures.seconds, 1)} s, median ${figures.median} requests/record, mean ${fixed(figures.requests / RECORDS)})`,
       );
+      console.log(breakdown(figures));
     }
     console.log(
       `   ratio    ${fixed(now.perSecond / prior.perSecond)}× (target ≥ 3×; ours lost ${now.lost} and duplicated ${now.duplicated}, target 0/0)\n`,

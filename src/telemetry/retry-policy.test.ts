@@ -63,6 +63,18 @@ describe("classifyWriteFailure", () => {
     ).toBeUndefined();
   });
 
+  it("waits a minute on a secondary-limit 403 that names no time, and stays fatal on a plain 403", () => {
+    const secondary =
+      "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+    expect(classifyWriteFailure({ status: 403, headers: {}, message: secondary }, NOW)).toEqual({
+      kind: "wait",
+      waitMs: 60_000,
+    });
+    expect(
+      classifyWriteFailure({ status: 403, headers: {}, message: "Resource not accessible by integration" }, NOW),
+    ).toEqual({ kind: "fatal" });
+  });
+
   it("waits a minute on a bare 429, as GitHub advises", () => {
     expect(classifyWriteFailure({ status: 429, headers: {} }, NOW)).toEqual({ kind: "wait", waitMs: 60_000 });
   });

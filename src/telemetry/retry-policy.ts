@@ -53,6 +53,9 @@ export type FailureVerdict =
 const BRANCH_RULE_REFUSAL =
   /must be made through a pull request|protected branch|repository rule violations|branch is (?:locked|read-only)/i;
 
+/** GitHub's words for a secondary rate limit, which a 403 may carry without a `retry-after`. */
+const SECONDARY_LIMIT = /secondary rate limit/i;
+
 /**
  * Classifies one failed write. 409 and 502/503/504 are safe to retry because a retry either lands
  * the same bytes or meets them (422) and compares; 403/429 wait as the server says; everything else
@@ -70,8 +73,10 @@ export function classifyWriteFailure(failure: WriteFailure, nowMs: number): Fail
   if (status === 403 || status === 429) {
     const waitMs = rateLimitWaitMs(failure.headers ?? {}, nowMs);
     if (waitMs !== undefined) return { kind: "wait", waitMs };
-    // GitHub's advice for a 429 without headers: wait at least a minute.
-    if (status === 429) return { kind: "wait", waitMs: 60_000 };
+    // GitHub's advice for a secondary limit that names no time: wait at least a minute.
+    if (status === 429 || (failure.message !== undefined && SECONDARY_LIMIT.test(failure.message))) {
+      return { kind: "wait", waitMs: 60_000 };
+    }
   }
   return { kind: "fatal" };
 }

@@ -1,4 +1,6 @@
+import { createAppAuth } from "@octokit/auth-app";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHub } from "../../src/github/octokit.js";
 import { fixedClock } from "../../src/util/clock.js";
 import { startTestGitHub, type TestGitHub } from "../support/local-github.js";
 
@@ -102,6 +104,50 @@ describe("limits, conditional requests, faults and stats", () => {
     await expect(alice.rest.issues.listForRepo(repo)).resolves.toMatchObject({ status: 200 });
     await github.setClock({ advance_ms: 50_000 });
     await expect(alice.rest.issues.create({ ...repo, title: "c" })).resolves.toMatchObject({ status: 201 });
+  });
+
+  it("counts content creation per App installation: every token of one installation shares its budget", async () => {
+    const seeded = await startTestGitHub(
+      {
+        users: [{ login: "owner" }],
+        orgs: [{ login: "acme", members: [{ login: "owner", role: "admin" }] }],
+        repos: [{ name: "acme/widgets" }],
+        apps: [{ slug: "task-assistant", owner: "acme", permissions: { issues: "write", metadata: "read" } }],
+        installations: [{ app: "task-assistant", account: "acme", repository_selection: "all" }],
+        tokens: [{ token: "ghp_owner_00001", user: "owner" }],
+        limits: { content_creation_per_minute: 2 },
+      },
+      { clock: fixedClock("2026-02-02T02:00:00Z") },
+    );
+    try {
+      const app = seeded.seeded!.apps[0];
+      const jwt = createGitHub({
+        baseUrl: seeded.url,
+        authStrategy: createAppAuth,
+        auth: { appId: app.id, privateKey: app.private_key },
+        retries: 0,
+      });
+      const installation_id = seeded.seeded!.installations[0].id;
+      // Two jobs, two tokens of one installation.
+      const jobs = await Promise.all(
+        [1, 2].map(async () =>
+          seeded.client((await jwt.rest.apps.createInstallationAccessToken({ installation_id })).data.token),
+        ),
+      );
+      const widgets = { owner: "acme", repo: "widgets" };
+      await jobs[0].rest.issues.create({ ...widgets, title: "a" });
+      await jobs[1].rest.issues.create({ ...widgets, title: "b" });
+      await expect(jobs[1].rest.issues.create({ ...widgets, title: "c" })).rejects.toMatchObject({
+        status: 403,
+        response: { headers: { "retry-after": "60" } },
+      });
+      // A user's budget is the user's own.
+      await expect(
+        seeded.client("ghp_owner_00001").rest.issues.create({ ...widgets, title: "d" }),
+      ).resolves.toMatchObject({ status: 201 });
+    } finally {
+      await seeded.stop();
+    }
   });
 
   it("injects faults on one route, a given number of times, and counts what happened", async () => {

@@ -19,6 +19,15 @@ export function primaryLimitOf(limits: Limits, principal: Principal): number {
   }
 }
 
+/**
+ * Whose content-creation budget a request draws on. GitHub counts these secondary limits per user
+ * or per App installation: every token an installation hands out (one per engine job) shares the
+ * installation's 80/min and 500/h, so an org's jobs cannot outrun it by taking new tokens.
+ */
+export function contentCreationKeyOf(principal: Principal): string {
+  return principal.kind === "installation" ? `installation:${principal.installation.id}` : principal.rateKey;
+}
+
 interface Window {
   resetAt: number;
   used: number;

@@ -4,7 +4,7 @@ import { authenticate, credentialOf, type Principal } from "../auth/principal.js
 import type { Emulator, Reply, RequestContext, RouteDef } from "../routes/route-types.js";
 import { faultError, type Faults } from "./faults.js";
 import { HttpError } from "./http-error.js";
-import { primaryLimitOf } from "./rate-limiter.js";
+import { contentCreationKeyOf, primaryLimitOf } from "./rate-limiter.js";
 import type { Router } from "./router.js";
 import type { Stats } from "./stats.js";
 
@@ -170,7 +170,7 @@ export async function handleRest(
     if (injected) throw injected;
     const body = method === "GET" ? undefined : parseJson(raw);
     if (route.contentCreating && principal.kind !== "admin") {
-      emu.rateLimiter.chargeContentCreation(principal.rateKey, now);
+      emu.rateLimiter.chargeContentCreation(contentCreationKeyOf(principal), now);
     }
     const ctx: RequestContext = {
       emu,

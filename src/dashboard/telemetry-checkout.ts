@@ -12,6 +12,14 @@ export interface CheckoutOptions extends GitEnvOptions {
   remoteUrl: string;
   /** Base environment for git (PATH, HOME); `GIT_*` variables in it are ignored. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Clone every blob up front instead of fetching each when first read. For readers of the whole
+   * log (the checkpointer and `telemetry verify`): git fetches a missing blob of a partial clone
+   * one request at a time.
+   */
+  allBlobs?: boolean;
+  /** Directories the working tree holds (cone mode); default: the dashboards directory. */
+  sparsePaths?: readonly string[];
 }
 
 export interface Checkout {
@@ -37,7 +45,16 @@ export async function syncCheckout(options: CheckoutOptions): Promise<Checkout> 
   if (!(await pathExists(join(dir, ".git")))) {
     await mkdir(dir, { recursive: true });
     await runGit(
-      ["clone", "--quiet", "--no-tags", "--filter=blob:none", "--no-checkout", "--", options.remoteUrl, "."],
+      [
+        "clone",
+        "--quiet",
+        "--no-tags",
+        ...(options.allBlobs ? [] : ["--filter=blob:none"]),
+        "--no-checkout",
+        "--",
+        options.remoteUrl,
+        ".",
+      ],
       { cwd: dir, env },
     );
   } else {
@@ -46,11 +63,20 @@ export async function syncCheckout(options: CheckoutOptions): Promise<Checkout> 
     // The default branch may have been renamed since the clone.
     await runGit(["remote", "set-head", "origin", "--auto"], { cwd: dir, env });
   }
-  // A working copy made before checkouts were sparse (or by hand) is made sparse once.
+  // A working copy made before checkouts were sparse (or by hand) is made sparse once, and one
+  // whose directories differ from those asked for is set to them.
+  const paths = [...(options.sparsePaths ?? [DASHBOARDS_ROOT])].sort();
   const sparse = await runGit(["config", "--bool", "core.sparseCheckout"], { cwd: dir, env, allowExit: [1] });
   if (sparse.stdout.trim() !== "true") {
     await runGit(["sparse-checkout", "init", "--cone", "--sparse-index"], { cwd: dir, env });
-    await runGit(["sparse-checkout", "set", "--", DASHBOARDS_ROOT], { cwd: dir, env });
+    await runGit(["sparse-checkout", "set", "--", ...paths], { cwd: dir, env });
+  } else {
+    const listed = (await runGit(["sparse-checkout", "list"], { cwd: dir, env })).stdout
+      .split("\n")
+      .filter(Boolean);
+    if (listed.sort().join("\n") !== paths.join("\n")) {
+      await runGit(["sparse-checkout", "set", "--", ...paths], { cwd: dir, env });
+    }
   }
   const branch = await defaultBranch(dir, env);
   await runGit(["checkout", "--quiet", "--force", "--detach", `refs/remotes/origin/${branch}`], {

@@ -53,6 +53,9 @@ export async function checkpointTelemetry(options: CheckpointTelemetryOptions): 
         remoteUrl: options.remoteUrl,
         token: options.token,
         env: options.env,
+        // It reads each new record and writes only under the checkpoints directory.
+        allBlobs: true,
+        sparsePaths: [CHECKPOINTS_ROOT],
       });
       const update = await updateLog({
         cwd: checkout.dir,

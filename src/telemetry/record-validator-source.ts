@@ -24,14 +24,25 @@ export function recordValidatorSource(): string {
   ajv.addSchema(TELEMETRY_ENVELOPE_SCHEMA, "envelope");
   ajv.addSchema(TELEMETRY_ENVELOPE_SCHEMA.properties.details, "result");
   const code = standaloneCode(ajv, { envelope: "envelope", result: "result" });
+  // ajv's runtime helpers (string length, the date-time format) are CommonJS modules its code
+  // `require`s. They become static imports (a CommonJS module's default import is its
+  // `module.exports`), so the release bundle (esbuild) carries them: a runtime `require` of a
+  // package path would fail in the bundle, which has no node_modules beside it.
+  const modules: string[] = [];
+  const body = code.replace(/^"use strict";/, "").replace(/require\("([^"]+)"\)/g, (_, specifier: string) => {
+    if (!modules.includes(specifier)) modules.push(specifier);
+    return `ajvRuntime${modules.indexOf(specifier)}`;
+  });
   return [
     "/* eslint-disable */",
     "// @ts-nocheck",
     `// Generated from envelope-schema.ts by \`${RECORD_VALIDATORS_COMMAND}\` (ajv standalone code). Do not edit.`,
-    // ajv's runtime helpers (string length, the date-time format) are CommonJS modules it requires.
-    'import { createRequire } from "node:module";',
-    "const require = createRequire(import.meta.url);",
-    code.replace(/^"use strict";/, ""),
+    ...modules.map((specifier, index) => `import ajvRuntimeImport${index} from "${specifier}.js";`),
+    // Node and esbuild give a CommonJS module's `module.exports` as its default import; vitest
+    // unwraps `exports.default` when there is one. Either way, the module's exports again:
+    'const cjsExports = (value) => (value !== null && typeof value === "object" && "__esModule" in value ? value : { default: value });',
+    ...modules.map((_, index) => `const ajvRuntime${index} = cjsExports(ajvRuntimeImport${index});`),
+    body,
     "",
   ].join("\n");
 }

@@ -76,6 +76,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         remoteUrl: `${access.endpoint.gitUrl}/${owner}/${name}.git`,
         token: await access.tokenFor(`${owner}/${name}`, false),
         env: io.env,
+        // Verify reads every record of the log.
+        allBlobs: true,
       });
       report = await verifyLog({
         cwd: dir,

@@ -6,8 +6,8 @@
  * time). The run's budget is raised to cover the pass in one run; by default a run stops at 400.
  */
 import { engine } from "../src/engines/reconcile/index.js";
-import { PAGE_SIZE } from "../src/engines/reconcile/list-issue-page.js";
-import { maxInWindow } from "../src/engines/reconcile/write-pacer.js";
+import { PAGE_SIZE } from "../src/enforcement/list-issue-page.js";
+import { maxInWindow } from "../src/enforcement/write-pacer.js";
 import { startLocalGitHub } from "../src/emulator/start-local-github.js";
 import { createGitHub } from "../src/github/octokit.js";
 import type { EngineContext, EngineResult } from "../src/runtime/engine.js";

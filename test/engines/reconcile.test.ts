@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { engine } from "../../src/engines/reconcile/index.js";
-import { listIssuePage } from "../../src/engines/reconcile/list-issue-page.js";
-import {
-  githubWrites,
-  reconcileIssues,
-  type ReconcileIO,
-} from "../../src/engines/reconcile/reconcile-issues.js";
-import type { ReconcileState } from "../../src/engines/reconcile/reconcile-state.js";
-import { maxInWindow } from "../../src/engines/reconcile/write-pacer.js";
+import { listIssuePage } from "../../src/enforcement/list-issue-page.js";
+import { githubWrites, reconcileIssues, type ReconcileIO } from "../../src/enforcement/reconcile-issues.js";
+import type { ReconcileState } from "../../src/enforcement/reconcile-state.js";
+import { maxInWindow } from "../../src/enforcement/write-pacer.js";
 import { validateConfig } from "../../src/config/validate-config.js";
 import type { EngineResult } from "../../src/runtime/engine.js";
 import {

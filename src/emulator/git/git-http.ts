@@ -134,6 +134,9 @@ export async function handleGitHttp(
   if (req.method === "POST") stats.recordGit(write ? "receive_pack" : "upload_pack");
 
   const child = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  // git may exit before reading a malformed body; its exit answers the request, and the write into
+  // its closed stdin (EPIPE) must not become an uncaught error that stops the server.
+  child.stdin.on("error", () => undefined);
   req.pipe(child.stdin);
   let head = Buffer.alloc(0);
   let headersSent = false;

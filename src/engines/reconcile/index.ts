@@ -7,15 +7,15 @@ import { abortableSleep } from "../../util/abortable-sleep.js";
 import { NO_ENFORCEMENT_CHECK } from "../../enforcement/enforcement-plan.js";
 import { readLabelEvents } from "../../enforcement/read-issue.js";
 import { readLastReconcileState } from "./last-reconcile-record.js";
-import { listIssuePage } from "./list-issue-page.js";
-import { reconcileLines, reconcileSummary } from "./reconcile-lines.js";
+import { listIssuePage } from "../../enforcement/list-issue-page.js";
+import { reconcileLines, reconcileSummary } from "../../enforcement/reconcile-lines.js";
 import {
   DEFAULT_WRITE_BUDGET,
   githubWrites,
   reconcileIssues,
   type ReconcileReport,
-} from "./reconcile-issues.js";
-import type { ReconcileState } from "./reconcile-state.js";
+} from "../../enforcement/reconcile-issues.js";
+import type { ReconcileState } from "../../enforcement/reconcile-state.js";
 
 /**
  * reconcile: enforce's rules over every open issue of the target, for a repository with history and

@@ -1,7 +1,7 @@
 import { httpStatusOf } from "../../config/load-host-config.js";
 import type { GitHub } from "../../github/octokit.js";
 import { isCalendarDate, RECORDS_ROOT, repoDirectoryName } from "../../telemetry/record-path.js";
-import { stateOfRecord, type ReconcileState } from "./reconcile-state.js";
+import { stateOfRecord, type ReconcileState } from "../../enforcement/reconcile-state.js";
 
 /** How many of the newest day directories are searched for reconcile's last record. */
 export const LOOKBACK_DAYS = 31;

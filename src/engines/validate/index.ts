@@ -1,7 +1,7 @@
 import { attempt, engineResult, targetOf } from "../../config/engine-report.js";
 import { inspectHost } from "../../config/inspect-host.js";
 import type { Check, Engine, EngineContext, EngineResult } from "../../runtime/engine.js";
-import { PAGE_SIZE } from "../reconcile/list-issue-page.js";
+import { PAGE_SIZE } from "../../enforcement/list-issue-page.js";
 import { previewDetails, previewLines } from "./preview-lines.js";
 import { PREVIEW_PAGE_LIMIT, previewReconcile } from "./preview-reconcile.js";
 

@@ -1,5 +1,5 @@
-import { reconcileLines } from "../reconcile/reconcile-lines.js";
-import type { ReconcileReport } from "../reconcile/reconcile-issues.js";
+import { reconcileLines } from "../../enforcement/reconcile-lines.js";
+import type { ReconcileReport } from "../../enforcement/reconcile-issues.js";
 
 /**
  * The reconcile preview as a person reads it in the job summary: a heading that says it is a dry

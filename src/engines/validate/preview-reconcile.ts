@@ -3,8 +3,8 @@ import { readMilestones } from "../../config/read-repo-inventory.js";
 import { readLabelEvents } from "../../enforcement/read-issue.js";
 import { InternalError } from "../../errors.js";
 import type { GitHub } from "../../github/octokit.js";
-import { listIssuePage, PAGE_SIZE } from "../reconcile/list-issue-page.js";
-import { reconcileIssues, type ReconcileReport } from "../reconcile/reconcile-issues.js";
+import { listIssuePage, PAGE_SIZE } from "../../enforcement/list-issue-page.js";
+import { reconcileIssues, type ReconcileReport } from "../../enforcement/reconcile-issues.js";
 
 /** Listing pages a preview reads at most (GitHub's 100 issues each): 500 open issues. */
 export const PREVIEW_PAGE_LIMIT = 5;

@@ -1,16 +1,12 @@
-import type { RepoMilestone } from "../../config/read-repo-inventory.js";
-import type { HostConfig } from "../../config/config-model.js";
-import type { Check } from "../../runtime/engine.js";
-import { InternalError } from "../../errors.js";
-import { httpStatusOf } from "../../config/load-host-config.js";
-import {
-  bindMilestone,
-  type EnforcementPlan,
-  type IssueSnapshot,
-} from "../../enforcement/enforcement-plan.js";
-import { CHANGES_CAP, issueChangeOf, type IssueChange } from "../../enforcement/issue-change.js";
-import { planEnforcement } from "../../enforcement/plan-enforcement.js";
-import type { GitHub } from "../../github/octokit.js";
+import type { RepoMilestone } from "../config/read-repo-inventory.js";
+import type { HostConfig } from "../config/config-model.js";
+import type { Check } from "../runtime/engine.js";
+import { InternalError } from "../errors.js";
+import { httpStatusOf } from "../config/load-host-config.js";
+import { bindMilestone, type EnforcementPlan, type IssueSnapshot } from "./enforcement-plan.js";
+import { CHANGES_CAP, issueChangeOf, type IssueChange } from "./issue-change.js";
+import { planEnforcement } from "./plan-enforcement.js";
+import type { GitHub } from "../github/octokit.js";
 import { PAGE_SIZE, type IssuePage } from "./list-issue-page.js";
 import type { ReconcileState, SettledPage } from "./reconcile-state.js";
 import { createWritePacer, DEFAULT_PACE, type PaceLimits } from "./write-pacer.js";

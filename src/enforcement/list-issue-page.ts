@@ -1,6 +1,6 @@
-import { httpStatusOf } from "../../config/load-host-config.js";
-import type { GitHub } from "../../github/octokit.js";
-import type { IssueSnapshot } from "../../enforcement/enforcement-plan.js";
+import { httpStatusOf } from "../config/load-host-config.js";
+import type { GitHub } from "../github/octokit.js";
+import type { IssueSnapshot } from "./enforcement-plan.js";
 
 /** Issues per listing page: GitHub's largest. */
 export const PAGE_SIZE = 100;

@@ -71,7 +71,10 @@ describe("classifyWriteFailure", () => {
       waitMs: 60_000,
     });
     expect(
-      classifyWriteFailure({ status: 403, headers: {}, message: "Resource not accessible by integration" }, NOW),
+      classifyWriteFailure(
+        { status: 403, headers: {}, message: "Resource not accessible by integration" },
+        NOW,
+      ),
     ).toEqual({ kind: "fatal" });
   });
 

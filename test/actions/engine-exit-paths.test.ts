@@ -6,11 +6,10 @@ import type { RunResult } from "../../src/actions-runner/run-types.js";
 import { startBrokerOutage, type BrokerOutage } from "./support/broker-outage.js";
 import {
   HOST,
+  expectEnforceFailureRecord,
   jobAt,
   labeledPayload,
   openTwoPhaseIssue,
-  readRecord,
-  recordPaths,
   startActionsWorld,
   type ActionsWorld,
 } from "./support/actions-world.js";
@@ -58,18 +57,6 @@ describe("an engine job that fails before its engine starts", () => {
     return result;
   }
 
-  async function expectOneFailureRecord(result: RunResult, cause: string) {
-    const dir = `telemetry/v1/repos/acme-widgets/<day>/${result.runId}-1`;
-    expect((await recordPaths(world)).filter((path) => path.includes(`/${result.runId}-1/`))).toEqual([
-      `${dir}/enforce.json`,
-      `${dir}/preflight.json`,
-    ]);
-    const record = await readRecord(world, `${dir}/enforce.json`);
-    expect(record).toMatchObject({ ok: false, engine_name: "enforce", event: { action: "failure" } });
-    expect(record.event.reason).toMatch(new RegExp(`\\[${cause}\\]$`));
-    expect((await readRecord(world, `${dir}/preflight.json`)).ok).toBe(true);
-  }
-
   it("its checkout fails once: the job checks out again and records enforce's failure [checkout]", async () => {
     const result = await labeledRun(() =>
       world.github.addFaults({ route: "POST /{owner}/{repo}/git-upload-pack", status: 503, count: 1 }),
@@ -87,7 +74,7 @@ describe("an engine job that fails before its engine starts", () => {
       "Record enforce's failure if it left no record: success",
     ]);
     expect(enforce?.steps[1].log).toContain("503");
-    await expectOneFailureRecord(result, "checkout");
+    await expectEnforceFailureRecord(world, result, "checkout");
   });
 
   it("its token exchange fails once: enforce does not run, and the job records its failure [token]", async () => {
@@ -109,6 +96,6 @@ describe("an engine job that fails before its engine starts", () => {
       "Record enforce's failure if it left no record: success",
     ]);
     expect(enforce?.steps[2].outputs).toEqual({ stopped_by: "token" });
-    await expectOneFailureRecord(result, "token");
+    await expectEnforceFailureRecord(world, result, "token");
   });
 });

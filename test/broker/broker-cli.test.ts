@@ -1,32 +1,18 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_REPOSITORY } from "../../src/runtime/app-repository.js";
-import {
-  ENFORCE_REQUEST,
-  exchangeAt,
-  INFRA_REPOSITORY,
-  startBrokerGitHub,
-  type BrokerGitHub,
-} from "./broker-world.js";
+import { ENFORCE_REQUEST, exchangeAt, startBrokerGitHub, type BrokerGitHub } from "./broker-world.js";
+import { brokerProcessEnv, collectOutput, spawnBrokerServe, spawnCli, type Ended } from "./broker-process.js";
 
 /**
  * `task-assistant broker serve` as a process of its own, as it runs in production: the built CLI
  * (`npm run build`) against a local GitHub, stopped by signals.
  */
 
-const ROOT = join(import.meta.dirname, "..", "..");
 /** How long a signalled broker may take to exit before the test counts it as hung (not a timing claim). */
 const STOP_BOUND_MS = 10_000;
-
-interface Ended {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let world: BrokerGitHub;
 let workdir: string;
@@ -44,51 +30,20 @@ afterAll(async () => {
 });
 
 function brokerEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: workdir,
-    TA_APP_ID: String(world.app.id),
-    TA_APP_PRIVATE_KEY_FILE: keyFile,
-    TA_BROKER_ISSUER: world.github.oidcIssuer,
-    TA_APP_REPO: APP_REPOSITORY,
-    TA_INFRA_REPO: INFRA_REPOSITORY,
-    GITHUB_API_URL: world.github.url,
-    ...extra,
-  };
+  return brokerProcessEnv(world, workdir, keyFile, extra);
 }
 
 /** Runs the CLI to its end (for commands that refuse to start). */
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
-  const child = spawn(process.execPath, [join(ROOT, "dist/cli/bin.js"), ...args], { cwd: workdir, env });
-  return collect(child).ended;
-}
-
-function collect(child: ChildProcessWithoutNullStreams) {
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const ended = new Promise<Ended>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { ended, stdout: () => stdout, stderr: () => stderr };
+  return collectOutput(spawnCli(args, workdir, env)).ended;
 }
 
 /** Starts `broker serve --port 0 --json` and waits for its start line. */
 async function startCliBroker(env = brokerEnv()) {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, "dist/cli/bin.js"), "broker", "serve", "--port", "0", "--json"],
-    { cwd: workdir, env },
-  );
-  const output = collect(child);
-  let closed = false;
-  void output.ended.then(() => (closed = true));
-  while (!output.stdout().includes("\n")) {
-    if (closed) throw new Error(`broker serve ended before listening: ${output.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  const start = JSON.parse(output.stdout().split("\n")[0]) as { event: string; url: string };
+  const { child, output, started } = spawnBrokerServe([], workdir, env);
+  const answer = await started;
+  if (!("url" in answer)) throw new Error(`broker serve ended before listening: ${answer.stderr}`);
+  const start = answer.start as { event: string; url: string };
   return {
     url: start.url,
     start,

@@ -1,24 +1,16 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SharedReplayStore } from "../../src/broker/shared-replay-store.js";
-import { APP_REPOSITORY } from "../../src/runtime/app-repository.js";
-import {
-  ENFORCE_REQUEST,
-  exchangeAt,
-  INFRA_REPOSITORY,
-  startBrokerGitHub,
-  type BrokerGitHub,
-} from "./broker-world.js";
+import { ENFORCE_REQUEST, exchangeAt, startBrokerGitHub, type BrokerGitHub } from "./broker-world.js";
+import { brokerProcessEnv, spawnBrokerServe } from "./broker-process.js";
 
 /**
  * `broker serve --replay-dir`: broker instances in processes of their own (the built CLI, `npm run
  * build`) share one replay store, so a job token exchanged at one is refused at the others.
  */
-
-const ROOT = join(import.meta.dirname, "..", "..");
 
 let world: BrokerGitHub;
 let workdir: string;
@@ -40,48 +32,15 @@ afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: workdir,
-  TA_APP_ID: String(world.app.id),
-  TA_APP_PRIVATE_KEY_FILE: keyFile,
-  TA_BROKER_ISSUER: world.github.oidcIssuer,
-  TA_APP_REPO: APP_REPOSITORY,
-  TA_INFRA_REPO: INFRA_REPOSITORY,
-  GITHUB_API_URL: world.github.url,
-  ...extra,
-});
-
 /** Runs `broker serve --port 0 --json ...args` and answers its start line, or how it ended. */
-async function serve(
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): Promise<
-  { url: string; start: Record<string, unknown> } | { code: number | null; stdout: string; stderr: string }
-> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, "dist/cli/bin.js"), "broker", "serve", "--port", "0", "--json", ...args],
-    { cwd: workdir, env: env(extraEnv) },
+function serve(args: string[], extraEnv: Record<string, string> = {}) {
+  const { child, started } = spawnBrokerServe(
+    args,
+    workdir,
+    brokerProcessEnv(world, workdir, keyFile, extraEnv),
   );
   running.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  const started = new Promise<{ url: string; start: Record<string, unknown> }>((resolve) => {
-    const look = () => {
-      if (!stdout.includes("\n")) return;
-      child.stdout.off("data", look);
-      const start = JSON.parse(stdout.split("\n")[0]) as Record<string, unknown>;
-      resolve({ url: start.url as string, start });
-    };
-    child.stdout.on("data", look);
-  });
-  return Promise.race([started, ended]);
+  return started;
 }
 
 async function brokerAt(args: string[]): Promise<string> {

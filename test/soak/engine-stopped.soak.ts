@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult, RunWorkflowOptions } from "../../src/actions-runner/run-types.js";
 import {
   HOST,
+  expectEnforceFailureRecord,
   jobAt,
-  readRecord,
-  recordPaths,
   startActionsWorld,
   type ActionsWorld,
   openTwoPhaseIssue,
@@ -88,15 +87,7 @@ describe("an engine stopped before it records its outcome", () => {
       "Check out Task Assistant again to record the failure: skipped",
       "Record enforce's failure if it left no record: success",
     ]);
-    const dir = `telemetry/v1/repos/acme-widgets/<day>/${result.runId}-1`;
-    expect((await recordPaths(world)).filter((path) => path.includes(`/${result.runId}-1/`))).toEqual([
-      `${dir}/enforce.json`,
-      `${dir}/preflight.json`,
-    ]);
-    const record = await readRecord(world, `${dir}/enforce.json`);
-    expect(record).toMatchObject({ ok: false, engine_name: "enforce", event: { action: "failure" } });
-    expect(record.event.reason).toMatch(new RegExp(`\\[${cause}\\]$`));
-    expect((await readRecord(world, `${dir}/preflight.json`)).ok).toBe(true);
+    await expectEnforceFailureRecord(world, result, cause);
   }
 
   it("its process is killed (a crash): the job fails and enforce still has its ok=false record", async () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { expect } from "vitest";
 import { gitWorkflowFiles } from "../../../src/actions-runner/git-workflow-files.js";
 import { localGitHubIdToken } from "../../../src/actions-runner/local-github-id-token.js";
 import { startWorkflowRun, type WorkflowRunHandle } from "../../../src/actions-runner/run-workflow.js";
@@ -381,6 +382,22 @@ export interface RecordView {
   source: Record<string, string>;
   event: { action: string; reason: string | null };
   details: { summary: string; actions: Array<Record<string, unknown>> };
+}
+
+/**
+ * The run left exactly preflight's passing record and enforce's ok=false record in its directory,
+ * and enforce's reason ends with `[cause]` (what `--record-failure CAUSE` writes).
+ */
+export async function expectEnforceFailureRecord(world: ActionsWorld, result: RunResult, cause: string) {
+  const dir = `telemetry/v1/repos/acme-widgets/<day>/${result.runId}-1`;
+  expect((await recordPaths(world)).filter((path) => path.includes(`/${result.runId}-1/`))).toEqual([
+    `${dir}/enforce.json`,
+    `${dir}/preflight.json`,
+  ]);
+  const record = await readRecord(world, `${dir}/enforce.json`);
+  expect(record).toMatchObject({ ok: false, engine_name: "enforce", event: { action: "failure" } });
+  expect(record.event.reason).toMatch(new RegExp(`\\[${cause}\\]$`));
+  expect((await readRecord(world, `${dir}/preflight.json`)).ok).toBe(true);
 }
 
 /** A record, parsed, by its path with `<day>` in place of the date. */

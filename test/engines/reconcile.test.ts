@@ -16,6 +16,7 @@ import {
   writes,
   type EngineWorld,
 } from "./engine-world.js";
+import { scopedIssues } from "./scoped-issues.js";
 
 const CONFIG = `schema_version: "1.1"
 tracks: []
@@ -26,15 +27,6 @@ enforcement:
     scoped: { mode: enforce, strategy: highest }
     track: { mode: warn, strategy: highest }
 `;
-
-/** 12 open issues: #3, #6, #9, #12 carry two labels of one scope; #5 two tracks (a warning only). */
-function issues() {
-  return Array.from({ length: 12 }, (_, index) => {
-    const n = index + 1;
-    const labels = n % 3 === 0 ? ["workflow::doing", "workflow::todo"] : ["workflow::doing"];
-    return { title: `Issue ${n}`, labels: n === 5 ? [...labels, "track/a", "track/b"] : labels };
-  });
-}
 
 let world: EngineWorld;
 let now: number;
@@ -54,7 +46,7 @@ beforeAll(async () => {
         name: `${OWNER}/${REPO}`,
         files: { [CONFIG_PATH]: CONFIG },
         labels: ["workflow::doing", "workflow::todo", "track/a", "track/b"].map((name) => ({ name })),
-        issues: issues(),
+        issues: scopedIssues(),
       },
       { name: `${OWNER}/telemetry` },
     ],

@@ -12,6 +12,7 @@ import {
   writes,
   type EngineWorld,
 } from "./engine-world.js";
+import { scopedIssues } from "./scoped-issues.js";
 
 /** On the default branch: no enforcement, so only the proposal can change issues. */
 const CURRENT = `schema_version: "1.1"
@@ -27,15 +28,6 @@ const PROPOSED = `${CURRENT}enforcement:
     track: { mode: warn, strategy: highest }
 `;
 
-/** 12 open issues: #3, #6, #9, #12 carry two labels of one scope; #5 two tracks (a warning only). */
-function issues() {
-  return Array.from({ length: 12 }, (_, index) => {
-    const n = index + 1;
-    const labels = n % 3 === 0 ? ["workflow::doing", "workflow::todo"] : ["workflow::doing"];
-    return { title: `Issue ${n}`, labels: n === 5 ? [...labels, "track/a", "track/b"] : labels };
-  });
-}
-
 let world: EngineWorld;
 
 beforeAll(async () => {
@@ -47,7 +39,7 @@ beforeAll(async () => {
         files: { [CONFIG_PATH]: CURRENT },
         branches: ["proposal"],
         labels: ["workflow::doing", "workflow::todo", "track/a", "track/b"].map((name) => ({ name })),
-        issues: issues(),
+        issues: scopedIssues(),
       },
       { name: `${OWNER}/telemetry` },
     ],

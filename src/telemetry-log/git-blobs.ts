@@ -1,69 +1,22 @@
-import { spawn } from "node:child_process";
-import { ExternalError } from "../errors.js";
+import { readGitBlobs } from "../dashboard/read-git-blobs.js";
 import type { GitRunOptions } from "../dashboard/run-git.js";
+import { ExternalError } from "../errors.js";
 
 /**
- * Reads blobs in the order asked with one `git cat-file --batch` process: ids are written as the
- * consumer pulls (pipe backpressure bounds memory), contents come back in the same order. A missing
- * object is an `ExternalError`.
+ * The contents of these blobs, in the order asked, through one `git cat-file --batch` process
+ * (`readGitBlobs`). A blob the clone lacks is an `ExternalError`: the log cannot be read without it.
  */
 export async function* readBlobs(ids: Iterable<string>, options: GitRunOptions): AsyncGenerator<Buffer> {
-  const child = spawn("git", ["cat-file", "--batch"], {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const err: Buffer[] = [];
-  child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-  child.stdin.on("error", () => {});
-  const closed = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
-  const failed = new Promise<never>((_, reject) =>
-    child.on("error", (error) =>
-      reject(new ExternalError(`could not run git cat-file: ${error.message}`, { cause: error })),
-    ),
-  );
-  failed.catch(() => {});
-  let expected = 0;
-  let writing = true;
-  const writer = (async () => {
-    for (const id of ids) {
-      expected += 1;
-      if (!child.stdin.write(`${id}\n`)) await new Promise((resolve) => child.stdin.once("drain", resolve));
-      if (!writing) return;
-    }
-    child.stdin.end();
+  const requests = (function* () {
+    for (const oid of ids) yield { oid };
   })();
-  writer.catch(() => {});
-
-  let buffer: Buffer = Buffer.alloc(0);
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const newline = buffer.indexOf(0x0a);
-        if (newline < 0) break;
-        const header = buffer.subarray(0, newline).toString("utf8");
-        const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-        if (match === null) {
-          throw new ExternalError(`git cat-file: ${header}`, {
-            hint: "the object is missing from the clone",
-          });
-        }
-        const size = Number(match[3]);
-        if (buffer.length < newline + 1 + size + 1) break;
-        const content = Buffer.from(buffer.subarray(newline + 1, newline + 1 + size));
-        buffer = buffer.subarray(newline + 1 + size + 1);
-        yield content;
-      }
+  for await (const { request, bytes } of readGitBlobs(requests, options)) {
+    if (bytes === undefined) {
+      throw new ExternalError(`git cat-file: ${request.oid} missing`, {
+        hint: "the object is missing from the clone",
+      });
     }
-  } finally {
-    writing = false;
-    if (child.exitCode === null) child.kill();
-  }
-  await writer;
-  const code = await Promise.race([closed, failed]);
-  if (code !== 0 && expected > 0 && err.length > 0) {
-    throw new ExternalError(`git cat-file failed: ${Buffer.concat(err).toString("utf8").trim()}`);
+    yield bytes;
   }
 }
 
